@@ -1,0 +1,54 @@
+"""The one place where the stages are composed: read → extract → segment → language →
+time → actors → events. Each stage is a plain function or a small callable over `Document`."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimscope.actors import ActorStage, load_kb
+from claimscope.events import EventStage, load_lexicon
+from claimscope.extract import extract, load_boilerplate
+from claimscope.language import detect_language
+from claimscope.model import Document, Failure, RawDocument
+from claimscope.read import ReadOptions, iter_inputs
+from claimscope.segment import segment
+from claimscope.temporal import annotate_times
+
+
+@dataclass
+class PipelineConfig:
+    kb_files: list[Path] = field(default_factory=list)
+    boilerplate_files: list[Path] = field(default_factory=list)
+    lexicon_files: list[Path] = field(default_factory=list)
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+
+class Pipeline:
+    """Loads the data files once, then analyses any number of documents."""
+
+    def __init__(self, config: PipelineConfig | None = None):
+        self.config = config or PipelineConfig()
+        self.boilerplate = load_boilerplate(self.config.boilerplate_files)
+        self.actors = ActorStage(load_kb(self.config.kb_files))
+        self.events = EventStage(load_lexicon(self.config.lexicon_files))
+
+    def analyze(self, raw: RawDocument) -> Document:
+        doc = extract(raw, self.boilerplate)
+        segment(doc)
+        detect_language(doc)
+        annotate_times(doc)  # before actors: roles are resolved at the document's date
+        self.actors(doc)
+        self.events(doc)
+        return doc
+
+    def run(self, inputs: Iterable[str]) -> Iterator[Document | Failure]:
+        """Analyse every input; a bad document becomes a `Failure`, never an exception."""
+        for item in iter_inputs(inputs, self.config.read):
+            if isinstance(item, Failure):
+                yield item
+                continue
+            try:
+                yield self.analyze(item)
+            except ValueError as exc:  # stages raise ValueError for bad content
+                yield Failure(item.source, "analyze", str(exc))
