@@ -1,0 +1,166 @@
+"""extract stage: RawDocument -> Document with cleaned main text, metadata and `removed` lines.
+
+HTML goes through trafilatura (main text, title, site, author) and htmldate (publication date);
+then plain text and extracted HTML alike pass the YAML-driven line boilerplate filter.
+Kept lines are never rewritten: only whole lines are dropped and whitespace runs folded, so
+quotations copied from the source can always be found in `Document.text`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from claimscope.errors import DataFileError
+from claimscope.model import Document, RawDocument, Removed
+from claimscope.read import decode
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplatePattern:
+    id: str
+    regex: re.Pattern[str]
+    search: bool
+    rest: bool
+    follow: re.Pattern[str] | None
+
+    def matches(self, line: str) -> bool:
+        return bool(self.regex.search(line) if self.search else self.regex.fullmatch(line))
+
+
+def _compile(path: str, entry: str, field: str, pattern: object, flags: int) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise DataFileError(path, entry, field, "must be a non-empty regex string")
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise DataFileError(path, entry, field, f"invalid regex: {exc}") from None
+
+
+def _parse_boilerplate(path: str, data: object) -> list[BoilerplatePattern]:
+    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+        raise DataFileError(path, None, "patterns", "file must be a mapping with a 'patterns' list")
+    out = []
+    for i, item in enumerate(data["patterns"]):
+        if not isinstance(item, dict):
+            raise DataFileError(path, i, None, "entry must be a mapping")
+        entry = str(item.get("id") or i)
+        unknown = set(item) - {"id", "pattern", "search", "ignore_case", "scope", "follow"}
+        if unknown:
+            raise DataFileError(path, entry, sorted(unknown)[0], "unknown field")
+        if not item.get("id"):
+            raise DataFileError(path, i, "id", "missing")
+        scope = item.get("scope", "line")
+        if scope not in ("line", "rest"):
+            raise DataFileError(path, entry, "scope", f"must be 'line' or 'rest', not {scope!r}")
+        flags = re.IGNORECASE if item.get("ignore_case", True) else 0
+        follow = item.get("follow")
+        out.append(BoilerplatePattern(
+            id=item["id"],
+            regex=_compile(path, entry, "pattern", item.get("pattern"), flags),
+            search=bool(item.get("search", False)),
+            rest=scope == "rest",
+            follow=_compile(path, entry, "follow", follow, flags) if follow is not None else None,
+        ))
+    return out
+
+
+def load_boilerplate(extra_files: list[Path] | None = None) -> list[BoilerplatePattern]:
+    """The packaged patterns plus any user files, validated."""
+    packaged = resources.files("claimscope") / "data" / "boilerplate.yaml"
+    patterns = _parse_boilerplate(str(packaged), yaml.safe_load(packaged.read_text("utf-8")))
+    for path in extra_files or []:
+        try:
+            data = yaml.safe_load(Path(path).read_text("utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DataFileError(str(path), None, None, f"cannot read: {exc}") from None
+        patterns += _parse_boilerplate(str(path), data)
+    return patterns
+
+
+def clean_text(text: str, patterns: list[BoilerplatePattern]) -> tuple[str, list[Removed]]:
+    """Drop boilerplate lines; fold blank-line runs to one blank line and strip line ends."""
+    removed: list[Removed] = []
+    kept: list[str] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    follow: BoilerplatePattern | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if not line:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        if follow is not None and follow.follow is not None and follow.follow.fullmatch(line):
+            removed.append(Removed(line, follow.id))
+            continue
+        follow = None
+        hit = next((p for p in patterns if p.matches(line)), None)
+        if hit is None:
+            kept.append(line)
+            continue
+        if hit.rest:
+            rest = "\n".join(x.strip() for x in lines[i - 1:] if x.strip())
+            removed.append(Removed(rest, hit.id))
+            break
+        removed.append(Removed(line, hit.id))
+        follow = hit
+    while kept and kept[-1] == "":
+        kept.pop()
+    return "\n".join(kept), removed
+
+
+def content_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _extract_html(html: str | bytes) -> tuple[str, dict]:
+    import trafilatura  # imported lazily: costs ~0.5 s and plain text never needs it
+
+    result = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True,
+        deduplicate=False, favor_precision=False, as_dict=True,
+    )
+    if not result or not (result.get("text") or "").strip():
+        raise ValueError("HTML has no extractable main text")
+    meta = {k: result.get(k) for k in ("title", "sitename", "author", "date", "url")}
+    # trafilatura puts the title only in metadata; keep it as text so it can be cited
+    return result["text"], meta
+
+
+def extract(raw: RawDocument, patterns: list[BoilerplatePattern]) -> Document:
+    """Raises ValueError with a one-line reason when nothing usable is left."""
+    meta: dict = {}
+    if raw.media_type == "text/html":
+        html = raw.text if raw.text is not None else raw.data
+        body, meta = _extract_html(html)
+    else:
+        body = raw.text if raw.text is not None else decode(raw.data or b"")
+        if not body.strip():
+            raise ValueError("empty document (no text)" if not body else "whitespace only")
+    text, removed = clean_text(body, patterns)
+    if not text.strip():
+        raise ValueError("no text left after removing boilerplate")
+    title = raw.meta.get("title") or meta.get("title")
+    if not title:
+        first = text.split("\n", 1)[0]
+        title = first if len(first) <= 250 and not first.endswith(".") else None
+    doc = Document(
+        id=content_id(text), source=raw.source, text=text, media_type=raw.media_type,
+        title=title, site=raw.meta.get("site") or meta.get("sitename"),
+        author=raw.meta.get("author") or meta.get("author"),
+        url=raw.meta.get("url") or meta.get("url"), removed=removed,
+    )
+    given = raw.meta.get("published")
+    if given and _DATE_RE.match(str(given)[:10]):
+        doc.published, doc.published_from = str(given)[:10], "given"
+    elif meta.get("date") and _DATE_RE.match(meta["date"]):
+        doc.published, doc.published_from = meta["date"], "metadata"
+    return doc
