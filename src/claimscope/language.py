@@ -8,7 +8,7 @@ from claimscope.model import Document
 # The languages of the domain; a closed set keeps lingua fast and its guesses sane.
 LANGUAGES = ("ENGLISH", "BELARUSIAN", "RUSSIAN", "UKRAINIAN", "POLISH", "LITHUANIAN", "LATVIAN",
              "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "ESTONIAN", "CZECH")
-_SAMPLE = 2000  # characters; enough for a stable guess at a fraction of the cost
+_SAMPLE = 600  # characters: a stable guess at a third of the cost of 2,000
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 time → actors → events. Each stage is a plain function or a small callable over `Document`."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,14 +32,22 @@ class Pipeline:
         self.boilerplate = load_boilerplate(self.config.boilerplate_files)
         self.actors = ActorStage(load_kb(self.config.kb_files))
         self.events = EventStage(load_lexicon(self.config.lexicon_files))
+        # after extract, in order; time runs before actors: roles are resolved at the doc's date
+        self.stages: list[tuple[str, Callable[[Document], Document]]] = [
+            ("segment", segment),
+            ("language", detect_language),
+            ("time", annotate_times),
+            ("actors", self.actors),
+            ("events", self.events),
+        ]
+
+    def extract(self, raw: RawDocument) -> Document:
+        return extract(raw, self.boilerplate)
 
     def analyze(self, raw: RawDocument) -> Document:
-        doc = extract(raw, self.boilerplate)
-        segment(doc)
-        detect_language(doc)
-        annotate_times(doc)  # before actors: roles are resolved at the document's date
-        self.actors(doc)
-        self.events(doc)
+        doc = self.extract(raw)
+        for _, stage in self.stages:
+            stage(doc)
         return doc
 
     def run(self, inputs: Iterable[str]) -> Iterator[Document | Failure]:
