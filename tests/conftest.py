@@ -1,0 +1,159 @@
+"""Shared fixtures: the ../shared corpus and schema, one Pipeline per session, a local HTTP
+server, and helpers to run the CLI in-process (CliRunner) or as a real process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+DEV = SHARED / "corpus" / "dev"
+SCHEMA_PATH = SHARED / "schema" / "analysis.schema.json"
+FOUNDATION = Path(__file__).resolve().parent / "data" / "foundation"
+CLAIMSCOPE = Path(sys.executable).parent / "claimscope"
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+DEV_FILES = sorted(DEV.glob("*.txt"))
+
+# CI always has ../shared next to the checkout: fail loudly instead of skipping.
+assert SEED_FILES and DEV_FILES and SCHEMA_PATH.is_file(), f"missing shared corpus/schema in {SHARED}"
+
+
+@pytest.fixture(scope="session")
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def validator(schema):
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from claimscope.pipeline import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyze_text(pipeline):
+    """Run the whole pipeline on a plain text (or HTML with media_type='text/html')."""
+    from claimscope.model import RawDocument
+
+    def run(text: str, media_type: str = "text/plain", source: str = "test", **meta):
+        return pipeline.analyze(RawDocument(source, text=text, media_type=media_type, meta=meta))
+
+    return run
+
+
+# ---------------------------------------------------------------- CLI helpers
+
+@pytest.fixture()
+def cli():
+    """Invoke `claimscope` in-process; returns the click Result (stdout and stderr kept apart)."""
+    from typer.testing import CliRunner
+
+    from claimscope.cli import app
+
+    runner = CliRunner()  # click >= 8.2 always keeps result.stderr separate
+
+    def invoke(*args: str, input: str | bytes | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=True)
+
+    return invoke
+
+
+def run_claimscope(*args: str, input: bytes | None = None, cwd: Path | None = None,
+                   timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the installed `claimscope` entry point (goes through cli.main: exit codes, one-line errors)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "COLUMNS": "200"}
+    return subprocess.run([str(CLAIMSCOPE), *map(str, args)], input=input, capture_output=True,
+                          cwd=cwd, timeout=timeout, env=env)
+
+
+# ---------------------------------------------------------------- local HTTP server
+
+TEXT_BODY = ("The Coordination Council of Belarus fully supports the people of Ukraine.\n\n"
+             "We call on the governments of all countries to provide Ukraine with assistance.\n")
+HTML_BODY = """<!DOCTYPE html>
+<html><head><title>Council backs Ukraine</title>
+<meta name="author" content="Jan Kowalski"></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/news">All News</a></li></ul></nav>
+<article><h1>Council backs Ukraine</h1>
+<p>The Coordination Council of Belarus fully supports the government and the people of independent
+Ukraine in their decisive fight against the aggressor. The Council said so in a statement on Friday.</p>
+<p>We call on the governments of all countries to provide Ukraine with all necessary assistance,
+including weapons, to fight off the Russian invaders, the Council added in the same statement.</p>
+</article><footer>Copyright 2023 Example News</footer></body></html>
+"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8", **headers):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self):  # noqa: N802
+        path = self.path.split("?")[0]
+        if path == "/text":
+            self._send(200, TEXT_BODY.encode())
+        elif path == "/page.html":
+            self._send(200, HTML_BODY.encode(), "text/html; charset=utf-8")
+        elif path == "/redirect":
+            self._send(302, b"", Location="/text")
+        elif path == "/loop":
+            n = int(self.path.split("n=")[1]) if "n=" in self.path else 0
+            self._send(302, b"", Location=f"/loop?n={n + 1}")
+        elif path == "/to-ftp":
+            self._send(302, b"", Location="ftp://127.0.0.1/file.txt")
+        elif path == "/slow":
+            time.sleep(3)
+            self._send(200, TEXT_BODY.encode())
+        elif path == "/big":
+            self._send(200, b"Lorem ipsum dolor sit amet. " * 40_000)  # ~1.1 MB
+        else:
+            self._send(404, b"not found")
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # clients hang up on /slow and /big
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_server():
+    """Base URL of a local server: /text /page.html /redirect /loop /to-ftp /slow /big, else 404."""
+    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
