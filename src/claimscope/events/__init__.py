@@ -1,18 +1,11 @@
-"""events stage: trigger lexicons, argument roles, discourse structure, auxiliary modes."""
+"""events stage: trigger lexicons, argument roles, discourse structure, auxiliary modes.
+
+`load_lexicon(extra_files)` loads and validates ``data/triggers/*.yaml`` plus user files;
+`EventStage(lexicon)(doc)` fills ``doc.events``. See docs/events.md.
+"""
 from __future__ import annotations
 
-from pathlib import Path
+from claimscope.events.lexicon import Cues, Lexicon, Match, Trigger, load_lexicon
+from claimscope.events.stage import EventStage
 
-from claimscope.model import Document
-
-
-def load_lexicon(extra_files: list[Path] | None = None) -> dict:
-    return {}
-
-
-class EventStage:
-    def __init__(self, lexicon: dict):
-        self.lexicon = lexicon
-
-    def __call__(self, doc: Document) -> Document:
-        return doc
+__all__ = ["Cues", "EventStage", "Lexicon", "Match", "Trigger", "load_lexicon"]

@@ -1,0 +1,747 @@
+"""The events stage: sentences + mentions -> events (SPEC §3).
+
+Rule-based and dependency-free. Per sentence: tokenise, match the trigger lexicon, group the
+matches into predicates (a speech act and the content it governs form one event), find the
+verb group before each trigger (auxiliaries, modals, negators), then the arguments: the
+subject before the verb group (or the `by` agent for a passive), the objects after it.
+Discourse: list items take the type, actor and recipients of their framing line; sentences
+inside a quotation take the quoted speaker; "we"/"I" and imperatives take the current speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from claimscope.events.inflect import verb_forms
+from claimscope.events.lexicon import TOKEN_RE, Lexicon, Match, norm
+from claimscope.events.ontology import MODES
+from claimscope.model import Document, Entity, Event, Mention, Role, Sentence, Span
+
+# ---------------------------------------------------------------- word classes
+
+def _forms(*lemmas: str) -> frozenset[str]:
+    out: set[str] = set()
+    for lemma in lemmas:
+        out |= verb_forms(lemma)
+    return frozenset(out)
+
+
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "get", "got", "gets",
+                "getting", "remain", "remains", "remained"})
+AUX = frozenset({"have", "has", "had", "having", "will", "would", "shall", "should", "can", "could",
+                 "may", "might", "must", "do", "does", "did", "'ll", "'d", "wo", "ca"}) | BE
+ADVERB_WORDS = frozenset({"not", "n't", "never", "also", "still", "already", "yet", "again", "once",
+                          "further", "even", "just", "now", "then", "thus", "therefore", "jointly",
+                          "together", "ever", "soon", "only", "all", "both", "too", "so", "no",
+                          "longer", "more", "most", "very", "actually", "allegedly", "reportedly",
+                          "indeed", "firmly", "strongly", "fully", "deeply", "once", "today",
+                          "hereby", "herewith", "further", "thereby", "nevertheless", "in", "fact",
+                          "particular", "being", "been", "to", "immediately", "unconditionally",
+                          "categorically", "resolutely", "vehemently", "sincerely", "repeatedly",
+                          "consistently", "continuously", "constantly", "openly", "publicly",
+                          "directly", "illegally", "selflessly", "recently", "officially"})
+CATENATIVE = _forms("decide", "continue", "plan", "intend", "try", "seek", "begin", "start", "want",
+                    "wish", "aim", "promise", "attempt", "need", "go", "use", "keep", "threaten",
+                    "prepare", "expect", "refuse", "fail", "agree", "hope", "dare", "manage",
+                    "choose", "tend", "seem", "appear", "be", "have", "make", "let", "help", "come",
+                    "vow", "pledge", "undertake", "resolve", "move", "dare", "ought") | frozenset(
+    {"able", "unable", "ready", "willing", "prepared", "set", "due", "likely", "about", "going",
+     "on", "up", "going", "keen", "determined", "eager", "forced", "compelled"})
+PREPS = frozenset({"of", "in", "to", "with", "by", "from", "on", "for", "against", "at", "into",
+                   "over", "under", "about", "like", "among", "including", "through", "toward",
+                   "towards", "between", "via", "within", "across", "after", "before", "since",
+                   "during", "amid", "despite", "upon", "onto", "without", "behind", "near",
+                   "than", "as", "per", "concerning", "regarding"})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
+                         "her", "our", "your", "my", "all", "any", "some", "every", "each"})
+CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "because", "while", "whereas",
+                          "although", "though", "if", "unless", "when", "where", "but", "since",
+                          "so", "whether", "until", "after", "before", "as"})
+BACKGROUND_PREPS = frozenset({"since", "after", "before", "during", "given", "following", "amid",
+                              "despite", "until", "over", "about", "concerning", "regarding",
+                              "of", "for", "by", "from", "against", "with", "without", "on",
+                              "into", "to", "in", "at", "through", "like", "as", "than"})
+FIRST_PERSON = frozenset({"we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself"})
+PRONOUNS = FIRST_PERSON | {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their",
+                           "you", "your"}
+QUOTE_OPEN = "“«„\""
+QUOTE_CLOSE = "”»\""
+# verbal types: a stating verb whose content is one of these takes the content's type (rule 4)
+VERBAL = frozenset({"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "AGREE", "THREATEN", "CONCEDE"})
+# readiness ("ready to", "willing to") with hostile content is that content, hypothetical
+HOSTILE = frozenset({"ASSAULT", "THREATEN", "MOBILIZE", "COERCE", "SANCTION", "PROTEST"})
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    w: str  # normalised lower-case word
+    raw: str
+
+
+@dataclass
+class Pred:
+    """A predicate being built: its trigger match and what it governs."""
+
+    match: Match
+    type: str
+    mode: str | None
+    contexts: list[str]
+    aux: set[str] = field(default_factory=set)
+    content: list[Match] = field(default_factory=list)
+    imperative: bool = False
+    passive: bool = False
+    vg_start: int = 0
+    confidence: float = 0.7
+
+
+@dataclass
+class _Ctx:
+    doc: Document
+    ents: dict[str, Entity]
+    ref_year: int | None
+    speaker: Role | None = None  # the current speaking organisation ("we")
+    quote_speakers: dict[int, Role] = field(default_factory=dict)  # sentence id -> speaker
+    framing: dict[int, list[Event]] = field(default_factory=dict)  # framing sentence -> events
+    framing_roles: dict[int, tuple[Role | None, list[Role]]] = field(default_factory=dict)
+
+
+class EventStage:
+    """`EventStage(lexicon)(doc)` fills `doc.events`."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        cues = lexicon.cues
+        self.reporting = frozenset(cues.reporting)
+        self.negators = frozenset(cues.negators) or frozenset({"not", "n't", "never", "no"})
+        self.negating_verbs = frozenset(cues.negating_verbs)
+        self.future = cues.future
+        self.hypothetical = cues.hypothetical
+        self.historical = cues.historical
+        self.modal_request = cues.modal_request
+        self.not_negation = cues.not_negation
+
+    # ------------------------------------------------------------ document level
+    def __call__(self, doc: Document) -> Document:
+        ents = {e.id: e for e in doc.entities}
+        ctx = _Ctx(doc, ents, _reference_year(doc))
+        self._quote_speakers(doc, ctx)
+        mentions = sorted(doc.mentions, key=lambda m: (m.start, -(m.end - m.start)))
+        events: list[Event] = []
+        mi = 0
+        for sent in doc.sentences:
+            while mi < len(mentions) and mentions[mi].start < sent.start:
+                mi += 1
+            j = mi
+            smentions: list[Mention] = []
+            while j < len(mentions) and mentions[j].start < sent.end:
+                m = mentions[j]
+                if m.end <= sent.end and (not smentions or m.start >= smentions[-1].end):
+                    smentions.append(m)
+                j += 1
+            events.extend(self._sentence(ctx, sent, smentions))
+        for n, ev in enumerate(events, 1):
+            ev.id = f"e{n}"
+        doc.events = events
+        return doc
+
+    # ------------------------------------------------------------ quotations
+    def _quote_speakers(self, doc: Document, ctx: _Ctx) -> None:
+        """Attribute sentences inside quotation marks to the speaker named next to them
+        ('“…,” it said', 'the aide said', 'X stressed: “…”', 'X said the following:')."""
+        text = doc.text
+        sents = doc.sentences
+        i = 0
+        while i < len(sents):
+            s = sents[i]
+            if s.kind == "heading":
+                i += 1
+                continue
+            # a run of quote sentences starting at i
+            st = text[s.start:s.end]
+            starts_quote = st[:1] in QUOTE_OPEN or s.kind == "quote"
+            if not starts_quote:
+                # 'X said:' / 'X said the following:' -> the following quote/paragraph
+                if st.rstrip().endswith(":") and i + 1 < len(sents) and sents[i + 1].kind != "list_item":
+                    sp = self._attribution(doc, ctx, s.start, s.end, before=True)
+                    if sp is not None:
+                        k = i + 1
+                        while k < len(sents) and sents[k].kind in ("quote", "sentence") and k <= i + 8:
+                            ctx.quote_speakers[sents[k].id] = sp
+                            if text[sents[k].start:sents[k].end].rstrip()[-1:] in QUOTE_CLOSE + "”":
+                                break
+                            k += 1
+                        i = k + 1
+                        continue
+                # inline quote inside a sentence: '… “quote,” X said.' handled per sentence
+                close = max(st.rfind("”"), st.rfind("»"))
+                if close > 0:
+                    sp = self._attribution(doc, ctx, s.start + close + 1, s.end)
+                    if sp is not None:
+                        ctx.quote_speakers[s.id] = sp
+                i += 1
+                continue
+            k = i
+            while k < len(sents) and k < i + 12:
+                t = text[sents[k].start:sents[k].end]
+                close = max(t.rfind("”"), t.rfind("»"), t.rfind('"') if t.count('"') % 2 == 1 or k > i else -1)
+                if close >= 0 and (k > i or close > 0):
+                    break
+                if k > i and sents[k].kind not in ("quote",):
+                    k -= 1
+                    close = -1
+                    break
+                k += 1
+            if k >= len(sents):
+                k = len(sents) - 1
+            t = text[sents[k].start:sents[k].end]
+            close = max(t.rfind("”"), t.rfind("»"), t.rfind('"'))
+            sp = None
+            if close >= 0:
+                sp = self._attribution(doc, ctx, sents[k].start + close + 1, sents[k].end)
+            if sp is None and i > 0:  # 'X said:' before the quote
+                p = sents[i - 1]
+                if text[p.start:p.end].rstrip().endswith(":"):
+                    sp = self._attribution(doc, ctx, p.start, p.end, before=True)
+            if sp is not None:
+                for j in range(i, k + 1):
+                    ctx.quote_speakers[sents[j].id] = sp
+            i = k + 1
+
+    def _attribution(self, doc: Document, ctx: _Ctx, start: int, end: int, before: bool = False) -> Role | None:
+        """The speaker in an attribution clause between `start` and `end` (a reporting verb
+        and a mention or noun phrase next to it)."""
+        seg = doc.text[start:end]
+        if not before and len(seg.strip(" ,.–—-:\"”")) > 120:
+            seg = seg[:120]
+        toks = [Tok(start + m.start(), start + m.end(), norm(m.group()), m.group()) for m in TOKEN_RE.finditer(seg)]
+        vi = next((i for i, t in enumerate(toks) if t.w in self.reporting), None)
+        if vi is None:
+            return None
+        if before:
+            # only 'X said[ the following]:' at the end of the sentence
+            tail = [t.w for t in toks[vi + 1:]]
+            if any(w not in ("the", "following", ":", "that", "this", "in", "a", "statement", "as",
+                             "follows", ",", "-", "–") for w in tail):
+                return None
+        ms = [m for m in doc.mentions if m.start >= start and m.end <= end]
+        vpos = toks[vi].start
+        # prefer the mention closest to the verb (after it: '“…,” said X'; before it: 'X said')
+        if ms:
+            after = [m for m in ms if m.start >= toks[vi].end]
+            bef = [m for m in ms if m.end <= vpos]
+            pick = None
+            if bef and not before:
+                pick = bef[-1] if len(toks[:vi]) <= 10 else None
+            if pick is None and after and not before:
+                pick = after[0]
+            if pick is None and bef:
+                pick = bef[0]
+            if pick is not None:
+                return self._role(ctx, pick)
+        # no mention: a noun phrase before the verb ('the aide to X said') or after it
+        np = [t for t in toks[:vi] if t.w not in (",", "-", "–", "—", ".", "“", "”", '"')]
+        if np and len(np) <= 6:
+            return _np_role(np, doc.text)
+        np = [t for t in toks[vi + 1:] if t.w not in (",", ".")][:4]
+        if np and np[0].raw[:1].isupper():
+            return _np_role(np, doc.text)
+        return None
+
+    def _role(self, ctx: _Ctx, m: Mention) -> Role:
+        e = ctx.ents.get(m.entity)
+        name = e.name if e else m.text
+        return Role(m.entity if e else None, name, m.start, m.end, m.text)
+
+    # ------------------------------------------------------------ sentence level
+    def _sentence(self, ctx: _Ctx, sent: Sentence, mentions: list[Mention]) -> list[Event]:
+        doc = ctx.doc
+        text = doc.text
+        if sent.kind == "heading":
+            return []
+        stext = text[sent.start:sent.end]
+        toks = [Tok(sent.start + m.start(), sent.start + m.end(), norm(m.group()), m.group())
+                for m in TOKEN_RE.finditer(stext)]
+        if not toks:
+            return []
+        words = [t.w for t in toks]
+        # mention -> token ranges
+        mtoks: list[tuple[int, int, Mention]] = []
+        ti = 0
+        for m in mentions:
+            while ti < len(toks) and toks[ti].end <= m.start:
+                ti += 1
+            a = ti
+            b = a
+            while b < len(toks) and toks[b].start < m.end:
+                b += 1
+            if b > a:
+                mtoks.append((a, b, m))
+        quote_speaker = ctx.quote_speakers.get(sent.id)
+        # update the document speaker from first-person mentions outside quotations
+        if quote_speaker is None and sent.kind != "quote":
+            for a, b, m in mtoks:
+                if words[a] in FIRST_PERSON and m.entity in ctx.ents:
+                    ctx.speaker = self._role(ctx, m)
+                    break
+        speaker = quote_speaker or ctx.speaker
+
+        matches = self.lexicon.match(words)
+        preds = self._predicates(ctx, sent, toks, words, matches)
+
+        # list items: the framing line's speech act decides the type
+        framing = ctx.framing.get(sent.parent) if sent.kind == "list_item" and sent.parent is not None else None
+        events: list[Event] = []
+        if sent.kind == "list_item" and framing:
+            f = framing[0]
+            mode = f.mode
+            if f.type == "REQUEST":
+                mode = self._request_mode(preds, matches) or f.mode
+            trig = preds[0].match if preds else None
+            tspan = _span(doc, toks[trig.start].start, toks[trig.end - 1].end) if trig else _span(doc, toks[0].start, toks[min(len(toks), 3) - 1].end)
+            contexts = list(dict.fromkeys(f.contexts + [c for p in preds for c in p.contexts]))
+            ev = Event("", f.type, mode, _span(doc, sent.start, sent.end), tspan, sent.id,
+                       actor=f.actor, recipients=list(f.recipients), object=None,
+                       contexts=contexts, aux=list(f.aux), date=self._date(ctx, sent, toks),
+                       confidence=round(min(f.confidence, 0.9), 2))
+            return [ev]
+
+        frame_actor: Role | None = None
+        frame_recips: list[Role] = []
+        if sent.kind == "list_item" and sent.parent is not None and sent.parent in ctx.framing_roles:
+            frame_actor, frame_recips = ctx.framing_roles[sent.parent]
+
+        modal_pred = self._modal_request(ctx, toks, words, matches, preds)
+        if modal_pred is not None:
+            preds.append(modal_pred)
+            preds.sort(key=lambda p: p.match.start)
+
+        prev_actor: Role | None = None
+        for p in preds:
+            actor, recips, obj = self._arguments(ctx, p, toks, words, mtoks, speaker, prev_actor)
+            if p.match.trigger.type == "MODAL":  # modal request: the speaker asks the subject
+                recips = [actor] if actor is not None else []
+                actor = speaker
+            if actor is None and sent.kind == "list_item" and frame_actor is not None:
+                actor = frame_actor
+            if actor is not None:
+                prev_actor = actor
+            m = p.match
+            ev = Event("", p.type, p.mode, _span(doc, sent.start, sent.end),
+                       _span(doc, toks[m.start].start, toks[m.end - 1].end), sent.id,
+                       actor=actor, recipients=recips, object=obj,
+                       contexts=list(dict.fromkeys(p.contexts)), aux=sorted(p.aux),
+                       date=self._date(ctx, sent, toks), confidence=round(p.confidence, 2))
+            events.append(ev)
+
+        if stext.rstrip().endswith(":"):
+            framers = [e for e, p in zip(events, preds) if p.match.trigger.frame or p.type == "REQUEST"]
+            subj = events[0].actor if events else self._clause_subject(ctx, toks, words, mtoks, len(toks))
+            ctx.framing_roles[sent.id] = (subj or speaker, [])
+            if framers:
+                ctx.framing[sent.id] = framers[:1]
+                # the framing line itself is not an event (SPEC §3 rule 3)
+                events = [e for e in events if e is not framers[0]]
+        return events
+
+    # ------------------------------------------------------------ predicates
+    def _predicates(self, ctx: _Ctx, sent: Sentence, toks: list[Tok], words: list[str],
+                    matches: list[Match]) -> list[Pred]:
+        preds: list[Pred] = []
+        scope: Pred | None = None  # the speech act whose complement we are in
+        last_any: int = -1  # end of the last trigger seen (any kind)
+        for m in matches:
+            t = m.trigger
+            vg = self._verb_group_start(words, m.head)
+            after_to = vg > 0 and words[m.head - 1] == "to" or _preceded_by_to(words, m.start)
+            in_scope = scope is not None and not _break_between(words, scope.match.end, m.start)
+            new_finite = t.kind != "noun" and not after_to and (
+                m.start > 0 and words[m.start - 1] in (",", "and", "but", ";") or _starts_clause(words, m.start))
+            participle_modifier = (t.kind != "noun" and m.head == m.start and words[m.head].endswith("ed")
+                                   and m.start > 0 and words[m.start - 1] not in BE | AUX | ADVERB_WORDS
+                                   and words[m.start - 1] not in (",", "and", "that", "who", "which")
+                                   and not toks[m.start - 1].raw[:1].isupper() and last_any >= 0)
+            if t.content and not in_scope:
+                continue  # evaluative words count only as the content of a speech act
+            if in_scope and not (t.frame and new_finite and t.type == scope.type) and not (
+                    t.kind == "verb" and new_finite and not t.content):
+                # content of the current speech act: it is the object, not an event (rule 1, 6)
+                scope.content.append(m)
+                self._absorb(scope, m)
+                last_any = m.end
+                continue
+            if t.kind == "noun" and last_any >= 0 and not _break_between(words, last_any, m.start):
+                last_any = m.end
+                continue  # a noun after another predicate is its object or background
+            if t.kind == "noun" and _background(words, m.start):
+                last_any = m.end
+                continue
+            if participle_modifier:
+                last_any = m.end
+                continue
+            p = Pred(m, t.type, t.mode, list(t.contexts), set(t.aux), vg_start=vg,
+                     confidence=t.confidence)
+            self._aux(ctx, p, toks, words, vg)
+            if "negation" in p.aux and t.negated:
+                p.type, p.mode = t.negated, t.negated_mode
+                p.aux.discard("negation")
+            p.passive = t.kind != "noun" and self._is_passive(words, m.head)
+            # imperative: a base-form verb opening the sentence (or after 'and'/',' with no subject)
+            head_el = next((e for e in t.elements if e.head), None)
+            if (t.kind != "noun" and m.start == vg and head_el is not None and words[m.head] in head_el.base
+                    and (m.start == 0 or (words[m.start - 1] in (",", "and") and not self._has_subject(words, 0, m.start)))
+                    and not toks[0].raw[:1].islower()):
+                p.imperative = True
+                if p.type != "REQUEST":
+                    p.mode = t.request_mode
+                    p.type = "REQUEST"
+            preds.append(p)
+            last_any = m.end
+            if t.frame or t.type in ("REQUEST", "ACCUSE", "ASSERT", "REJECT", "THREATEN") or t.kind != "noun":
+                scope = p if (t.frame or p.imperative) else None
+        return preds
+
+    def _absorb(self, scope: Pred, m: Match) -> None:
+        t = m.trigger
+        scope.contexts.extend(c for c in t.contexts if c not in scope.contexts)
+        if scope.type == "REQUEST":
+            if scope.mode is None and t.request_mode:
+                scope.mode = t.request_mode
+        elif scope.type == "ASSERT" and len(scope.content) == 1:
+            if t.type in VERBAL:
+                scope.type, scope.mode = t.type, t.mode
+        elif scope.type == "AGREE" and scope.match.trigger.frame and len(scope.content) == 1:
+            if t.type in HOSTILE:
+                scope.type, scope.mode = t.type, t.mode
+                if t.type != "THREATEN":
+                    scope.aux.add("hypothetical")
+
+    def _request_mode(self, preds: list[Pred], matches: list[Match]) -> str | None:
+        for m in matches:
+            if m.trigger.request_mode:
+                return m.trigger.request_mode
+            if m.trigger.type == "REQUEST" and m.trigger.mode:
+                return m.trigger.mode
+        return None
+
+    def _modal_request(self, ctx: _Ctx, toks: list[Tok], words: list[str], matches: list[Match],
+                       preds: list[Pred]) -> Pred | None:
+        """'X should/must stop …' in a statement is a REQUEST by the speaker to X."""
+        if any(p.type == "REQUEST" for p in preds):
+            return None
+        for cue in self.modal_request:
+            n = len(cue)
+            for i in range(len(words) - n):
+                if tuple(words[i:i + n]) == cue and i > 0 and words[i - 1] not in ("it", "this", "that", "which", "who", "what"):
+                    # content trigger after the modal
+                    content = [m for m in matches if m.start >= i + n and not _break_between(words, i + n, m.start)]
+                    from claimscope.events.lexicon import Trigger
+                    trig = Trigger("MODAL", None, "phrase", " ".join(cue), [], confidence=0.55)
+                    mm = Match(trig, i, i + n, i)
+                    p = Pred(mm, "REQUEST", None, [], set(), vg_start=i, confidence=0.55)
+                    for c in content:
+                        p.content.append(c)
+                        p.contexts.extend(x for x in c.trigger.contexts if x not in p.contexts)
+                        if p.mode is None and c.trigger.request_mode:
+                            p.mode = c.trigger.request_mode
+                    # drop the content predicates: they are what is requested
+                    cs = {id(c) for c in content}
+                    preds[:] = [q for q in preds if id(q.match) not in cs]
+                    return p
+        return None
+
+    # ------------------------------------------------------------ verb group & aux
+    def _verb_group_start(self, words: list[str], head: int) -> int:
+        i = head
+        while i > 0:
+            w = words[i - 1]
+            if w in AUX or w in ADVERB_WORDS or w in self.negators or w in CATENATIVE or (
+                    w.endswith("ly") and len(w) > 4) or w in self.negating_verbs:
+                i -= 1
+                continue
+            break
+        return i
+
+    def _aux(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str], vg: int) -> None:
+        m = p.match
+        group = words[vg:m.head]
+        gset = set(group)
+        # negation in the verb group, or 'no'/'nobody' opening the subject, or 'without'
+        neg = bool(gset & self.negators) or bool(gset & self.negating_verbs)
+        if neg:
+            for cue in self.not_negation:
+                if _contains(group + words[m.head:m.head + 2], cue):
+                    neg = False
+        if not neg and m.start > 0 and words[m.start - 1] == "without":
+            neg = True
+        if not neg and p.match.trigger.kind != "noun":
+            cs = _clause_start(words, vg)
+            if any(w in ("no", "nobody", "none", "neither") for w in words[cs:vg]):
+                neg = True
+        if neg:
+            p.aux.add("negation")
+        window = words[max(0, vg - 2):m.head]
+        if any(_contains(window, c) for c in self.future):
+            p.aux.add("future")
+        cs = _clause_start(words, vg)
+        clause_pre = words[cs:m.head]
+        if any(_contains(group, c) for c in self.hypothetical) or (
+                cs < len(words) and words[cs] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
+            p.aux.add("hypothetical")
+        # historical: a year well before the document's date in the same clause, or a cue
+        if ctx.ref_year is not None:
+            ce = _clause_end(words, m.end)
+            for i in range(cs, ce):
+                if _YEAR.fullmatch(words[i]) and int(words[i]) <= ctx.ref_year - 2 and not (
+                        i > 0 and words[i - 1] in ("since", "from")):
+                    p.aux.add("historical")
+                    break
+        if any(_contains(words[:m.end + 4], c) for c in self.historical):
+            p.aux.add("historical")
+
+    def _is_passive(self, words: list[str], head: int) -> bool:
+        w = words[head]
+        if not (w.endswith("ed") or w.endswith("en") or w in ("struck", "held", "sent", "kept", "shot",
+                                                                "fought", "sought", "led", "left", "met",
+                                                                "made", "brought", "put", "set", "cut",
+                                                                "hit", "built", "bound", "found")):
+            return False
+        i = head
+        while i > 0 and (words[i - 1] in ADVERB_WORDS or (words[i - 1].endswith("ly") and len(words[i - 1]) > 4)) \
+                and words[i - 1] not in ("to",):
+            i -= 1
+        return i > 0 and words[i - 1] in BE
+
+    def _has_subject(self, words: list[str], a: int, b: int) -> bool:
+        return any(w in ("i", "we", "he", "she", "they", "it") for w in words[a:b])
+
+    # ------------------------------------------------------------ arguments
+    def _clause_subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
+                        mtoks: list[tuple[int, int, Mention]], end: int) -> Role | None:
+        cs = _clause_start(words, end)
+        for a, b, m in mtoks:
+            if a >= cs and b <= end and not _in_pp(words, a):
+                return self._role(ctx, m)
+        return None
+
+    def _arguments(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
+                   mtoks: list[tuple[int, int, Mention]], speaker: Role | None,
+                   prev_actor: Role | None) -> tuple[Role | None, list[Role], Role | None]:
+        m = p.match
+        n = len(words)
+        vg = p.vg_start
+        ce = _clause_end(words, m.end)
+        after = [(a, b, mm) for a, b, mm in mtoks if a >= m.end and b <= ce]
+        actor: Role | None = None
+        recips: list[Role] = []
+        obj: Role | None = None
+        if p.passive:
+            by = next((i for i in range(m.end, ce) if words[i] == "by"), None)
+            if by is not None:
+                agent = next(((a, b, mm) for a, b, mm in after if a > by), None)
+                if agent is not None and agent[0] <= by + 4:
+                    actor = self._role(ctx, agent[2])
+                else:
+                    np = _np_after(toks, by + 1, ce)
+                    actor = _np_role(np, ctx.doc.text) if np else None
+            subj = self._subject(ctx, toks, words, mtoks, vg, m)
+            if subj is not None and (actor is None or subj.name != actor.name):
+                recips.append(subj)
+            if actor is None and subj is None:
+                pass
+            return actor, recips, None
+        if p.imperative:
+            actor = speaker
+        else:
+            actor = self._subject(ctx, toks, words, mtoks, vg, m)
+            if actor is None:
+                cs = _clause_start(words, vg)
+                np_toks = toks[cs:vg]
+                # VP coordination: '... and accept refugees' -> the previous subject
+                if prev_actor is not None and (vg == cs or words[vg - 1] in ("and", ",")):
+                    actor = prev_actor
+                elif np_toks and all(t.w in FIRST_PERSON for t in np_toks if t.w not in (",",)):
+                    actor = speaker
+                elif np_toks and not (np_toks[0].w in PREPS) and len(np_toks) <= 7 and np_toks[-1].w not in (",", "to") \
+                        and not any(t.w in ("it", "this", "there", "that", "which", "what") for t in np_toks):
+                    actor = _np_role(np_toks, ctx.doc.text)
+                elif vg == 0 or (m.start == vg and vg <= 1):
+                    actor = speaker if p.type in ("REQUEST", "ASSERT", "ACCUSE", "REJECT", "SUPPORT", "AGREE") else None
+            elif actor.text.lower() in FIRST_PERSON and actor.entity is None:
+                actor = speaker
+        # recipients: mentions after the trigger in its clause
+        if p.type == "REQUEST":
+            # addressee up to 'to'/'that'; the rest of the complement holds the object
+            stop = next((i for i in range(m.end, ce) if words[i] in ("to", "that", "not")), ce)
+            for a, b, mm in after:
+                if b <= stop:
+                    r = self._role(ctx, mm)
+                    if not _same(r, actor) and not any(_same(r, x) for x in recips):
+                        recips.append(r)
+                elif obj is None and a > stop:
+                    obj = self._role(ctx, mm)
+            if not recips and stop > m.end:
+                np = _np_after(toks, m.end, stop)
+                if np and np[0].w not in PREPS and np[0].w not in ("for", "upon"):
+                    recips.append(_np_role(np, ctx.doc.text))
+        else:
+            for a, b, mm in after:
+                if words[a] in FIRST_PERSON:
+                    continue
+                r = self._role(ctx, mm)
+                if not _same(r, actor) and not any(_same(r, x) for x in recips):
+                    recips.append(r)
+                if len(recips) >= 6:
+                    break
+        return actor, recips, obj
+
+    def _subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
+                 mtoks: list[tuple[int, int, Mention]], vg: int, m: Match) -> Role | None:
+        cs = _clause_start(words, vg)
+        if cs > 0 and words[cs - 1] in ("who", "which", "that") and cs >= 2:
+            # relative clause: the antecedent is the noun before 'who'/'which'
+            ant = [x for x in mtoks if x[1] <= cs - 1 and x[1] >= cs - 3]
+            if ant:
+                return self._role(ctx, ant[-1][2])
+        cands = [(a, b, mm) for a, b, mm in mtoks if a >= cs and b <= vg and not _in_pp(words, a)]
+        if not cands and cs > 0 and words[cs - 1] == ",":
+            # an adverbial clause before: 'In 2020, X did …' / 'X, in response, did …'
+            cs2 = _clause_start(words, cs - 1)
+            cands = [(a, b, mm) for a, b, mm in mtoks if a >= cs2 and b <= vg and not _in_pp(words, a)]
+        if cands:
+            return self._role(ctx, cands[0][2])
+        return None
+
+    # ------------------------------------------------------------ dates
+    def _date(self, ctx: _Ctx, sent: Sentence, toks: list[Tok]) -> str | None:
+        for t in ctx.doc.times:
+            if t.start >= sent.start and t.end <= sent.end and t.value:
+                return t.value
+        return ctx.doc.published
+
+
+# ---------------------------------------------------------------- helpers
+
+def _span(doc: Document, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _np_role(toks: list[Tok], text: str) -> Role | None:
+    """An unlinked description as a role: the noun phrase without its article."""
+    toks = [t for t in toks if t.w not in (",", "“", "”", '"', "(", ")")]
+    while toks and toks[0].w in ("the", "a", "an"):
+        toks = toks[1:]
+    while toks and not toks[-1].w[:1].isalnum():
+        toks = toks[:-1]
+    if not toks:
+        return None
+    start, end = toks[0].start, toks[-1].end
+    return Role(None, " ".join(text[start:end].split()), start, end, text[start:end])
+
+
+def _np_after(toks: list[Tok], i: int, end: int) -> list[Tok]:
+    out: list[Tok] = []
+    j = i
+    while j < end and j < i + 7:
+        w = toks[j].w
+        if w in (",", ".", ";", ":", "to", "that", "which", "who", "and") and out:
+            break
+        if w in ("to", "that", "which", "who", ","):
+            break
+        out.append(toks[j])
+        j += 1
+    return out
+
+
+def _same(a: Role | None, b: Role | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.entity and b.entity:
+        return a.entity == b.entity
+    return a.name.lower() == b.name.lower()
+
+
+def _contains(words: list[str], cue: tuple[str, ...]) -> bool:
+    n = len(cue)
+    if n == 0 or n > len(words):
+        return False
+    for i in range(len(words) - n + 1):
+        if tuple(words[i:i + n]) == cue:
+            return True
+    return False
+
+
+def _clause_start(words: list[str], i: int) -> int:
+    j = i
+    while j > 0:
+        w = words[j - 1]
+        if w in (";", ":", "“", "”", '"', "«", "»", "(", ")", "—", "–") or w in CLAUSE_WORDS:
+            return j
+        j -= 1
+    return 0
+
+
+def _clause_end(words: list[str], i: int) -> int:
+    j = i
+    n = len(words)
+    while j < n:
+        w = words[j]
+        if w in (";", ".", "!", "?", ":") or (w in ("which", "who", "because", "while", "whereas", "although", "but")):
+            return j
+        if w == "," and j + 1 < n and words[j + 1] in ("and", "but", "which", "who", "while", "as", "reminding", "adding", "saying"):
+            return j
+        j += 1
+    return n
+
+
+def _break_between(words: list[str], a: int, b: int) -> bool:
+    return any(w in (";", ".", "!", "?") for w in words[a:b])
+
+
+def _starts_clause(words: list[str], i: int) -> bool:
+    return i == 0 or words[i - 1] in (";", ":", "“", "”", '"')
+
+
+def _preceded_by_to(words: list[str], i: int) -> bool:
+    j = i
+    while j > 0 and (words[j - 1] in ADVERB_WORDS or (words[j - 1].endswith("ly") and len(words[j - 1]) > 4)) and words[j - 1] != "to":
+        j -= 1
+    return j > 0 and words[j - 1] == "to"
+
+
+def _in_pp(words: list[str], a: int) -> bool:
+    j = a
+    while j > 0 and words[j - 1] in DETERMINERS | {"'s"} or (j > 0 and words[j - 1].endswith("'s")):
+        j -= 1
+    while j > 0 and words[j - 1] not in PREPS and (words[j - 1].isalpha() and words[j - 1][:1].islower()) and j > a - 3 \
+            and words[j - 1] not in AUX and words[j - 1] not in (",", "and", "that"):
+        # adjectives between the preposition and the name: 'against the courageous Ukrainian people'
+        j -= 1
+    return j > 0 and words[j - 1] in PREPS
+
+
+def _background(words: list[str], i: int) -> bool:
+    """A noun trigger inside a background phrase: 'since the start of the war', 'given the …'."""
+    j = i
+    k = 0
+    while j > 0 and k < 5:
+        w = words[j - 1]
+        if w in BACKGROUND_PREPS:
+            return True
+        if w in (",", ";", ":", "and", "that"):
+            return False
+        j -= 1
+        k += 1
+    return False
+
+
+def _reference_year(doc: Document) -> int | None:
+    if doc.published and doc.published[:4].isdigit():
+        return int(doc.published[:4])
+    years = [int(t.value[:4]) for t in doc.times if t.value and t.value[:4].isdigit()]
+    if not years:
+        years = [int(y) for y in _YEAR.findall(doc.text)]
+        years = [y for y in years if y <= 2100]
+    return max(years) if years else None
