@@ -50,47 +50,55 @@ def _alt(words) -> str:
 
 
 _MON_FULL = rf"(?:{_alt(_MONTHS)})"
-_MON_ABBR = rf"(?:(?:{_alt(_MONTH_ABBR)})\.?)"
-_MON = rf"(?P<mon>{_MON_FULL}|{_MON_ABBR})"
+_MON_ABBR = "|".join(f"{a}\\.?" for a in _alt(_MONTH_ABBR).split("|"))
+# one flat alternation of literals: lets the regex engine skip to candidate first letters
+_MON = rf"(?P<mon>{_alt(_MONTHS)}|{_MON_ABBR})"
 _WD = rf"(?:{_alt(_WEEKDAYS)})"
-_WD_PREFIX = rf"(?:(?P<wd>{_WD}),?\s+(?:the\s+)?)?"
-_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"(?P<d>\d\d?)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>1\d{3}|20\d{2})"
 _NOT_NUM_AFTER = r"(?!\d|[.,]\d|\s*%|\s*per\s?cent)"
 _NUM_WORDS = "|".join(sorted(_NUMBERS, key=len, reverse=True))
 
-# (kind, regex); overlapping matches are resolved leftmost-longest, then by this order
+# Each pattern is a core that starts with a literal or a character class (so the regex engine
+# can skip ahead quickly); optional words before it ("Wednesday, ", "mid-", "this ", "three")
+# are matched backwards by _PREFIXES. Overlapping matches: leftmost-longest, then this order.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p)) for k, p in [
-    # February 24, 2022 / Wednesday, Feb. 24 2022
-    ("mdy", rf"\b{_WD_PREFIX}{_MON}\s+{_DAY}(?:,\s*|\s+){_YEAR}\b{_NOT_NUM_AFTER}"),
-    # 24 February 2022 / the 24th of February, 2022
-    ("dmy", rf"\b{_WD_PREFIX}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b{_NOT_NUM_AFTER}"),
-    # 2022-02-24 (time of day after it is not part of the expression)
-    ("iso", r"(?<![\d\-/.])(?P<y>(?:1[89]|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d\-])"),
-    # 24.02.2022, 24/02/2022
-    ("num", r"(?<![\d.\-/])(?P<d>[0-3]?\d)(?P<sep>[./])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:1[89]|20)\d\d)(?![\d]|[./]\d)"),
-    # February 2022, mid-May 2021
-    ("my", rf"(?:\b(?P<pre>early|mid|late|Early|Mid|Late)[- ])?\b(?P<mon>{_MON_FULL}|{_MON_ABBR}),?\s+(?:of\s+)?{_YEAR}\b{_NOT_NUM_AFTER}"),
-    # February 24, Aug. 9, this March 31
-    ("md", rf"(?:\b(?P<this>this|This)\s+)?\b{_WD_PREFIX}{_MON}\s+{_DAY}\b(?!\d|[.,:]\d)"),
-    # 24 February
-    ("dm", rf"(?<![\d,.])\b{_WD_PREFIX}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),
-    # the 1990s
-    ("decade", r"\b(?:(?:the|The)\s+)?(?P<dec>(?:1[5-9]|20)\d0)['’]?s\b"),
-    # 2020 (guards in code)
-    ("year", r"(?<![\d.,/#№$€£=_\w])(?P<y>1\d{3}|20\d{2})(?![\d\w%]|[.,]\d|/\d)"),
-    # mid-May, early August, in May (context checked in code)
-    ("month", rf"(?:\b(?P<pre>early|mid|late|Early|Mid|Late)[- ])?\b(?P<mon>{_MON_FULL})\b(?!\s*\d)"),
-    # a year ago, three days ago
-    ("ago", rf"\b(?P<n>(?i:{_NUM_WORDS})|\d{{1,3}})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b"),
-    ("yday", r"\b(?P<w>[Yy]esterday|[Tt]omorrow|[Tt]onight|[Tt]his\s+(?:morning|afternoon|evening))\b"),
-    # last week, this year, earlier this month, next month
-    ("rel", r"\b(?P<pre2>(?:[Ee]arlier|[Ll]ater)\s+)?(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<unit>week|month|year)\b"),
-    # (on) Monday (morning)
-    ("wd", rf"\b(?P<mod>(?:[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WD})\b"),
+    ("mdy", rf"{_MON}\s+{_DAY}(?:,\s*|\s+){_YEAR}\b{_NOT_NUM_AFTER}"),  # February 24, 2022
+    ("dmy", rf"{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b{_NOT_NUM_AFTER}"),  # 24 February 2022
+    ("iso", r"(?P<y>(?:1[89]|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d\-])"),  # 2022-02-24
+    ("num", r"(?P<d>\d\d?)(?P<sep>[./])(?P<m>\d\d?)(?P=sep)(?P<y>(?:1[89]|20)\d\d)"
+            r"(?!\d|[./]\d)"),  # 24.02.2022
+    ("my", rf"{_MON},?\s+(?:of\s+)?{_YEAR}\b{_NOT_NUM_AFTER}"),
+    ("md", rf"{_MON}\s+{_DAY}\b(?!\d|[.,:]\d)"),  # February 24, Aug. 9
+    ("dm", rf"{_DAY}\s+(?:of\s+)?{_MON}(?![a-z])"),  # 24 February
+    ("decade", r"(?P<dec>(?:1[5-9]|20)\d0)['’]?s\b"),  # 1990s
+    ("year", r"(?P<y>1\d{3}|20\d{2})(?![\d\w%]|[.,]\d|/\d)"),  # 2020 (guards in code)
+    ("month", rf"(?P<mon>{_MON_FULL})\b(?!\s*\d)"),  # May (context checked in code)
+    ("ago", r"(?P<unit>day|week|month|year|decade)s?\s+ago\b"),  # (a year) ago
+    ("yday", r"(?P<w>yesterday|Yesterday|tomorrow|Tomorrow|tonight|Tonight|this\s+morning|"
+             r"This\s+morning|this\s+afternoon|this\s+evening|This\s+evening)\b"),
+    ("rel", r"(?P<rel>last|Last|next|Next|this|This)\s+(?P<unit>week|month|year)\b"),  # last week
+    ("wd", rf"(?P<wd>{_WD})\b"),  # Monday
 ]]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_PATTERNS)}
 _ABSOLUTE = {"mdy", "dmy", "iso", "num", "my", "md", "dm", "decade", "year", "month"}
+_P_WD = rf"(?P<wd>{_WD}),?\s+(?:the\s+)?"
+_P_PRE = r"(?P<pre>early|mid|late|Early|Mid|Late)[- ]"
+_PREFIXES: dict[str, tuple[re.Pattern[str], bool]] = {  # kind -> (backward regex, required)
+    k: (re.compile(p), req) for k, p, req in [
+        ("mdy", rf"(?:{_P_WD})$", False),
+        ("dmy", rf"(?:{_P_WD}|the\s+)$", False),
+        ("md", rf"(?:(?P<this>this|This)\s+)?(?:{_P_WD})?$", False),
+        ("dm", rf"(?:{_P_WD}|the\s+)$", False),
+        ("my", rf"{_P_PRE}$", False),
+        ("month", rf"{_P_PRE}$", False),
+        ("decade", r"(?:the|The)\s+$", False),
+        ("ago", rf"(?P<n>(?i:{_NUM_WORDS})|\d{{1,3}})\s+$", True),
+        ("rel", r"(?P<pre2>[Ee]arlier|[Ll]ater)\s+$", False),
+        ("wd", r"(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+$", False),
+    ]}
+_BAD_BEFORE = {"year": ".,/#№$€£=_", "iso": ".,/-", "num": ".,/-", "dm": ".,", "dmy": ".,",
+               "decade": ".,/$€£"}
 
 _PREPOSITION_BEFORE = re.compile(
     r"(?:\b(?:of|on|since|from|after|before|until|till|to|in|by|between|and|at|during|"
@@ -179,17 +187,31 @@ def _number(s: str) -> int:
 
 
 def _scan(text: str) -> list[_Cand]:
-    found: list[tuple[int, int, int, str, re.Match[str]]] = []
+    found: list[tuple[int, int, int, str, dict, int]] = []
     for kind, rx in _PATTERNS:
+        prefix = _PREFIXES.get(kind)
         for m in rx.finditer(text):
-            found.append((m.start(), -(m.end() - m.start()), _PRIORITY[kind], kind, m))
-    found.sort()
+            s, e = m.start(), m.end()
+            g = m.groupdict()
+            if prefix is not None:
+                pm = prefix[0].search(text, max(0, s - 30), s)
+                if pm is not None and pm.start() < pm.end():
+                    s = pm.start()
+                    g.update({k: v for k, v in pm.groupdict().items() if v is not None})
+                elif prefix[1]:
+                    continue
+            if s > 0:
+                prev = text[s - 1]
+                if prev.isalnum() or (s == m.start() and prev in _BAD_BEFORE.get(kind, "")):
+                    continue
+            found.append((s, s - e, _PRIORITY[kind], kind, g, e))
+    found.sort(key=lambda f: f[:3])
     out: list[_Cand] = []
     last_end = -1
-    for start, _, _, kind, m in found:
+    for start, _, _, kind, g, end in found:
         if start < last_end:
             continue
-        c = _parse(kind, m, text)
+        c = _parse(kind, g, start, end, text)
         if c is None:
             continue
         out.append(c)
@@ -197,9 +219,7 @@ def _scan(text: str) -> list[_Cand]:
     return out
 
 
-def _parse(kind: str, m: re.Match[str], text: str) -> _Cand | None:
-    g = m.groupdict()
-    s, e = m.start(), m.end()
+def _parse(kind: str, g: dict, s: int, e: int, text: str) -> _Cand | None:
     wd = _WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
     if kind in ("mdy", "dmy", "md", "dm", "iso", "num"):
         if kind in ("iso", "num"):
