@@ -249,6 +249,8 @@ def _parse(kind: str, g: dict, s: int, e: int, text: str) -> _Cand | None:
             return None
         if s > 0 and text[s - 1] in "-–—" and not re.search(r"\d{4}\s*[-–—]$", before):
             return None
+        if re.search(r"\d[ \u00a0]$", before):  # a digit group: "+375 29 123 2022"
+            return None
         if y < 1900 and not _YEAR_CUE_BEFORE.search(before):
             return None
         if y > 2099:
@@ -636,7 +638,8 @@ def _assumed_weekday(text: str, dateline: _Cand, cands: list[_Cand]) -> int | No
 
 # --------------------------------------------------------------------------- event dates
 
-def _publication_value(doc: Document) -> str | None:
+def publication_value(doc: Document) -> str | None:
+    """The publication date, else the month-day of a dateline without a year ("--02-24")."""
     if doc.published:
         return doc.published
     # a partial dateline anchor, found again from the times already annotated
@@ -668,7 +671,7 @@ def sentence_date(doc: Document, start: int, end: int, trigger: int | None = Non
 
 def date_events(doc: Document) -> Document:
     """Every event gets the date its sentence states, else the publication date."""
-    pub = _publication_value(doc)
+    pub = publication_value(doc)
     for ev in doc.events:
         start, end = ev.span.start, ev.span.end
         if 0 <= ev.sentence < len(doc.sentences):
