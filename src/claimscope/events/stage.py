@@ -61,6 +61,10 @@ BACKGROUND_PREPS = frozenset({"since", "after", "before", "during", "given", "fo
                               "despite", "until", "over", "about", "concerning", "regarding",
                               "of", "for", "by", "from", "against", "with", "without", "on",
                               "into", "to", "in", "at", "through", "like", "as", "than"})
+QUANTIFIERS = frozenset({"many", "several", "other", "few", "numerous", "both", "such", "no", "more",
+                         "further", "new", "any"})
+ADJ_SUFFIXES = ("ive", "al", "ous", "ful", "ic", "ent", "ant", "ble", "ary", "ory", "ish", "less",
+                "est", "ing")
 FIRST_PERSON = frozenset({"we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself"})
 PRONOUNS = FIRST_PERSON | {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their",
                            "you", "your"}
@@ -93,6 +97,7 @@ class Pred:
     content: list[Match] = field(default_factory=list)
     imperative: bool = False
     passive: bool = False
+    drop: bool = False
     vg_start: int = 0
     confidence: float = 0.7
 
@@ -352,71 +357,115 @@ class EventStage:
         preds: list[Pred] = []
         scope: Pred | None = None  # the speech act whose complement we are in
         last_any: int = -1  # end of the last trigger seen (any kind)
-        for m in matches:
+        kinds = [("noun" if m.trigger.kind == "noun" or _noun_usage(toks, words, m) else m.trigger.kind)
+                 for m in matches]
+        has_verb = any(k != "noun" and not m.trigger.content for k, m in zip(kinds, matches))
+        noun_fired = False
+        for m, kind in zip(matches, kinds):
             t = m.trigger
+            if kind != "noun" and m.head > 0 and toks[m.head].raw[:1].isupper() and \
+                    words[m.head - 1] not in QUOTE_OPEN + "“«":
+                continue  # a capitalised word mid-sentence is a name ('United States', 'March')
+            if kind != "noun" and words[m.head] in self.reporting and _after_quote(words, m.start):
+                continue  # '“…,” she stressed' attributes a quotation: the quotation is coded
             vg = self._verb_group_start(words, m.head)
-            after_to = vg > 0 and words[m.head - 1] == "to" or _preceded_by_to(words, m.start)
+            after_to = _preceded_by_to(words, m.start)
+            passive = kind != "noun" and self._is_passive(words, m.head)
+            if t.type == "ASSERT" and passive:
+                continue  # 'this is stated on the website' reports a source, not a position
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start)
-            new_finite = t.kind != "noun" and not after_to and (
-                m.start > 0 and words[m.start - 1] in (",", "and", "but", ";") or _starts_clause(words, m.start))
-            participle_modifier = (t.kind != "noun" and m.head == m.start and words[m.head].endswith("ed")
-                                   and m.start > 0 and words[m.start - 1] not in BE | AUX | ADVERB_WORDS
-                                   and words[m.start - 1] not in (",", "and", "that", "who", "which")
-                                   and not toks[m.start - 1].raw[:1].isupper() and last_any >= 0)
-            if t.content and not in_scope:
+            new_finite = kind != "noun" and not after_to and (
+                (m.start > 0 and words[vg - 1 if vg > 0 else 0] in (",", "and", "but", ";")) or _starts_clause(words, vg))
+            if in_scope:
+                ftype = scope.match.trigger.type
+                breaks = False
+                if t.frame and kind != "noun" and not after_to and new_finite and not t.content:
+                    breaks = True  # a new speech act: 'condemn … and urge …'
+                elif ftype not in ("REQUEST", "AGREE") and kind != "noun" and new_finite and not t.content:
+                    breaks = True  # 'condemned the sanctions … and announced measures'
+                elif ftype == "ASSERT" and t.type not in VERBAL and kind != "noun" and not t.content \
+                        and not passive and not after_to:
+                    scope.drop = True  # 'X admitted that Y took part in …': Y's event is what is said
+                    breaks = True
+                if not breaks:
+                    scope.content.append(m)
+                    scope.contexts.extend(c for c in t.contexts if c not in scope.contexts)
+                    last_any = m.end
+                    continue
+                scope = None
+            head_el = next((e for e in t.elements if e.head), None)
+            imperative = (kind != "noun" and m.start == vg and head_el is not None and words[m.head] in head_el.base
+                          and not toks[0].raw[:1].islower()
+                          and (vg == 0 or words[vg - 1] in QUOTE_OPEN + "“«"
+                               or (preds and preds[-1].imperative and words[vg - 1] in (",", "and"))))
+            if t.content and not imperative:
                 continue  # evaluative words count only as the content of a speech act
-            if in_scope and not (t.frame and new_finite and t.type == scope.type) and not (
-                    t.kind == "verb" and new_finite and not t.content):
-                # content of the current speech act: it is the object, not an event (rule 1, 6)
-                scope.content.append(m)
-                self._absorb(scope, m)
+            if kind == "noun" and (has_verb or noun_fired or _background(words, m.start)):
                 last_any = m.end
-                continue
-            if t.kind == "noun" and last_any >= 0 and not _break_between(words, last_any, m.start):
+                continue  # a noun beside a predicate is its object or background (rule 6)
+            if (kind != "noun" and m.head == m.start and words[m.head].endswith("ed") and m.start > 0
+                    and last_any >= 0 and not _break_between(words, last_any, m.start)
+                    and words[m.start - 1] not in BE | AUX | ADVERB_WORDS | PRONOUNS
+                    and words[m.start - 1] not in (",", "and", "that", "who", "which")
+                    and not toks[m.start - 1].raw[:1].isupper()
+                    and m.end < len(words) and words[m.end] in PREPS):
                 last_any = m.end
-                continue  # a noun after another predicate is its object or background
-            if t.kind == "noun" and _background(words, m.start):
-                last_any = m.end
-                continue
-            if participle_modifier:
-                last_any = m.end
-                continue
+                continue  # a participle modifying a noun: 'the sanctions imposed against Minsk'
             p = Pred(m, t.type, t.mode, list(t.contexts), set(t.aux), vg_start=vg,
                      confidence=t.confidence)
-            self._aux(ctx, p, toks, words, vg)
+            self._aux(ctx, p, toks, words, vg, kind)
             if "negation" in p.aux and t.negated:
                 p.type, p.mode = t.negated, t.negated_mode
                 p.aux.discard("negation")
-            p.passive = t.kind != "noun" and self._is_passive(words, m.head)
-            # imperative: a base-form verb opening the sentence (or after 'and'/',' with no subject)
-            head_el = next((e for e in t.elements if e.head), None)
-            if (t.kind != "noun" and m.start == vg and head_el is not None and words[m.head] in head_el.base
-                    and (m.start == 0 or (words[m.start - 1] in (",", "and") and not self._has_subject(words, 0, m.start)))
-                    and not toks[0].raw[:1].islower()):
+            p.passive = passive
+            if imperative:
                 p.imperative = True
                 if p.type != "REQUEST":
                     p.mode = t.request_mode
                     p.type = "REQUEST"
-            preds.append(p)
             last_any = m.end
-            if t.frame or t.type in ("REQUEST", "ACCUSE", "ASSERT", "REJECT", "THREATEN") or t.kind != "noun":
-                scope = p if (t.frame or p.imperative) else None
-        return preds
+            if kind == "noun":
+                noun_fired = True
+            prev = preds[-1] if preds else None
+            if (prev is not None and prev.type == p.type and not p.imperative
+                    and not _break_between(words, prev.match.end, m.start)
+                    and (m.start - prev.match.end <= 2
+                         or (words[m.head].endswith("ing") and words[m.start - 1] in (",", "“", '"')))):
+                prev.contexts.extend(c for c in p.contexts if c not in prev.contexts)
+                continue  # 'detained and arrested': one predicate (rule 6)
+            preds.append(p)
+            scope = p if (t.frame or p.imperative) else None
+        out = []
+        for p in preds:
+            self._resolve(p)
+            if not p.drop:
+                out.append(p)
+        return out
 
-    def _absorb(self, scope: Pred, m: Match) -> None:
-        t = m.trigger
-        scope.contexts.extend(c for c in t.contexts if c not in scope.contexts)
-        if scope.type == "REQUEST":
-            if scope.mode is None and t.request_mode:
-                scope.mode = t.request_mode
-        elif scope.type == "ASSERT" and len(scope.content) == 1:
-            if t.type in VERBAL:
-                scope.type, scope.mode = t.type, t.mode
-        elif scope.type == "AGREE" and scope.match.trigger.frame and len(scope.content) == 1:
-            if t.type in HOSTILE:
-                scope.type, scope.mode = t.type, t.mode
-                if t.type != "THREATEN":
-                    scope.aux.add("hypothetical")
+    def _resolve(self, p: Pred) -> None:
+        """A speech act takes its mode, or its type, from what it governs (SPEC §3 rule 4)."""
+        ftype = p.match.trigger.type
+        if p.type == "REQUEST":
+            if p.mode is None:
+                for c in p.content:
+                    if c.trigger.request_mode:
+                        p.mode = c.trigger.request_mode
+                        break
+                    if c.trigger.type == "REQUEST" and c.trigger.mode:
+                        p.mode = c.trigger.mode
+                        break
+        elif ftype == "ASSERT" and p.type == "ASSERT":
+            c = next((c for c in p.content if c.trigger.content), None) or \
+                next((c for c in p.content if c.trigger.type in VERBAL), None)
+            if c is not None:
+                p.type, p.mode = c.trigger.type, c.trigger.mode
+        elif ftype == "AGREE" and p.match.trigger.frame:
+            c = next((c for c in p.content if c.trigger.type in HOSTILE), None)
+            if c is not None:
+                p.type, p.mode = c.trigger.type, c.trigger.mode
+                p.contexts.extend(x for x in c.trigger.contexts if x not in p.contexts)
+                if c.trigger.type != "THREATEN":
+                    p.aux.add("hypothetical")
 
     def _request_mode(self, preds: list[Pred], matches: list[Match]) -> str | None:
         for m in matches:
@@ -464,7 +513,7 @@ class EventStage:
             break
         return i
 
-    def _aux(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str], vg: int) -> None:
+    def _aux(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str], vg: int, kind: str = "verb") -> None:
         m = p.match
         group = words[vg:m.head]
         gset = set(group)
@@ -482,12 +531,12 @@ class EventStage:
                 neg = True
         if neg:
             p.aux.add("negation")
-        window = words[max(0, vg - 2):m.head]
-        if any(_contains(window, c) for c in self.future):
-            p.aux.add("future")
         cs = _clause_start(words, vg)
         clause_pre = words[cs:m.head]
-        if any(_contains(group, c) for c in self.hypothetical) or (
+        window = clause_pre if kind == "noun" else words[max(0, vg - 2):m.head]
+        if any(_contains(window, c) for c in self.future):
+            p.aux.add("future")
+        if any(_contains(window if kind == "noun" else group, c) for c in self.hypothetical) or (
                 cs < len(words) and words[cs] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
             p.aux.add("hypothetical")
         # historical: a year well before the document's date in the same clause, or a cue
@@ -694,6 +743,34 @@ def _clause_end(words: list[str], i: int) -> int:
             return j
         j += 1
     return n
+
+
+def _noun_usage(toks: list[Tok], words: list[str], m: Match) -> bool:
+    """A verb trigger used as a noun: 'the state', 'their decisive fight', 'foreign states have'."""
+    if m.trigger.kind == "noun" or m.end - m.start > 1:
+        return False
+    i = m.head
+    if i > 0 and (words[i - 1] in DETERMINERS or words[i - 1] in QUANTIFIERS or words[i - 1].endswith("'s")):
+        return True
+    if i > 1 and words[i - 2] in DETERMINERS | QUANTIFIERS and words[i - 1].endswith(ADJ_SUFFIXES) \
+            and words[i - 1] not in AUX:
+        return True
+    if i + 1 < len(words) and words[i + 1] in AUX and words[i].endswith("s"):
+        return True
+    return False
+
+
+def _after_quote(words: list[str], i: int) -> bool:
+    """True when the word at i follows a closing quotation mark within a few words."""
+    for j in range(i - 1, max(-1, i - 7), -1):
+        w = words[j]
+        if w in ("”", "»"):
+            return True
+        if w == '"':
+            return words[:j].count('"') % 2 == 1
+        if w in (".", ";"):
+            return False
+    return False
 
 
 def _break_between(words: list[str], a: int, b: int) -> bool:
