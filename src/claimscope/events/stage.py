@@ -45,21 +45,20 @@ CATENATIVE = _forms("decide", "continue", "plan", "intend", "try", "seek", "begi
                     "prepare", "expect", "refuse", "fail", "agree", "hope", "dare", "manage",
                     "choose", "tend", "seem", "appear", "be", "have", "make", "let", "help", "come",
                     "vow", "pledge", "undertake", "resolve", "move", "dare", "ought") | frozenset(
-    {"able", "unable", "ready", "willing", "prepared", "set", "due", "likely", "about", "going",
+    {"able", "unable", "possible", "impossible", "ready", "willing", "prepared", "set", "due", "likely", "about", "going",
      "on", "up", "going", "keen", "determined", "eager", "forced", "compelled"})
 PREPS = frozenset({"of", "in", "to", "with", "by", "from", "on", "for", "against", "at", "into",
                    "over", "under", "about", "like", "among", "including", "through", "toward",
                    "towards", "between", "via", "within", "across", "after", "before", "since",
                    "during", "amid", "despite", "upon", "onto", "without", "behind", "near",
                    "than", "as", "per", "concerning", "regarding"})
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "his",
+DETERMINERS = frozenset({"the", "a", "an", "another", "this", "that", "these", "those", "its", "their", "his",
                          "her", "our", "your", "my", "all", "any", "some", "every", "each"})
 CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "because", "while", "whereas",
                           "although", "though", "if", "unless", "when", "where", "but", "since",
                           "so", "whether", "until", "after", "before", "as"})
 BACKGROUND_PREPS = frozenset({"since", "after", "before", "during", "given", "following", "amid",
-                              "despite", "until", "over", "about", "concerning", "regarding",
-                              "of", "for", "by", "from", "against", "with", "without", "on",
+                              "despite", "until", "over", "about", "concerning", "regarding", "for", "by", "from", "against", "with", "without", "on",
                               "into", "to", "in", "at", "through", "like", "as", "than"})
 QUANTIFIERS = frozenset({"many", "several", "other", "few", "numerous", "both", "such", "no", "more",
                          "further", "new", "any"})
@@ -300,6 +299,10 @@ class EventStage:
         framing = ctx.framing.get(sent.parent) if sent.kind == "list_item" and sent.parent is not None else None
         events: list[Event] = []
         if sent.kind == "list_item" and framing:
+            prev = doc.sentences[sent.id - 1] if sent.id > 0 else None
+            if prev is not None and prev.kind == "list_item" and prev.parent == sent.parent \
+                    and "\n" not in text[prev.end:sent.start]:
+                return []  # a further sentence of the same item: one event per item (rule 3)
             f = framing[0]
             mode = f.mode
             if f.type == "REQUEST":
@@ -357,9 +360,15 @@ class EventStage:
         preds: list[Pred] = []
         scope: Pred | None = None  # the speech act whose complement we are in
         last_any: int = -1  # end of the last trigger seen (any kind)
-        kinds = [("noun" if m.trigger.kind == "noun" or _noun_usage(toks, words, m) else m.trigger.kind)
-                 for m in matches]
-        has_verb = any(k != "noun" and not m.trigger.content for k, m in zip(kinds, matches))
+        kinds: list[str] = []
+        noun_at: set[int] = set()
+        for m in matches:
+            if _noun_usage(toks, words, m, noun_at):
+                kinds.append("noun")
+                noun_at.add(m.end - 1)
+            else:
+                kinds.append(m.trigger.kind)
+        verb_pos = [m.head for k, m in zip(kinds, matches) if k != "noun" and not m.trigger.content]
         noun_fired = False
         for m, kind in zip(matches, kinds):
             t = m.trigger
@@ -373,18 +382,21 @@ class EventStage:
             passive = kind != "noun" and self._is_passive(words, m.head)
             if t.type == "ASSERT" and passive:
                 continue  # 'this is stated on the website' reports a source, not a position
-            in_scope = scope is not None and not _break_between(words, scope.match.end, m.start)
+            in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
+                w in ("who", "whom", "whose", "which") for w in words[scope.match.end:m.start])
             new_finite = kind != "noun" and not after_to and (
                 (m.start > 0 and words[vg - 1 if vg > 0 else 0] in (",", "and", "but", ";")) or _starts_clause(words, vg))
+            finite = kind != "noun" and (head_inflected(t, words[m.head]) or any(w in AUX for w in words[vg:m.head]))
             if in_scope:
                 ftype = scope.match.trigger.type
                 breaks = False
                 if t.frame and kind != "noun" and not after_to and new_finite and not t.content:
                     breaks = True  # a new speech act: 'condemn … and urge …'
-                elif ftype not in ("REQUEST", "AGREE") and kind != "noun" and new_finite and not t.content:
+                elif ftype not in ("REQUEST", "AGREE") and kind != "noun" and finite and not t.content \
+                        and vg > 0 and words[vg - 1] in ("and", "but") and not after_to:
                     breaks = True  # 'condemned the sanctions … and announced measures'
                 elif ftype == "ASSERT" and t.type not in VERBAL and kind != "noun" and not t.content \
-                        and not passive and not after_to:
+                        and not passive and finite and (not after_to or any(w in AUX for w in words[vg:m.head])):
                     scope.drop = True  # 'X admitted that Y took part in …': Y's event is what is said
                     breaks = True
                 if not breaks:
@@ -396,11 +408,12 @@ class EventStage:
             head_el = next((e for e in t.elements if e.head), None)
             imperative = (kind != "noun" and m.start == vg and head_el is not None and words[m.head] in head_el.base
                           and not toks[0].raw[:1].islower()
-                          and (vg == 0 or words[vg - 1] in QUOTE_OPEN + "“«"
+                          and (vg == 0 or (vg == 1 and words[0] in QUOTE_OPEN + "“«")
                                or (preds and preds[-1].imperative and words[vg - 1] in (",", "and"))))
             if t.content and not imperative:
                 continue  # evaluative words count only as the content of a speech act
-            if kind == "noun" and (has_verb or noun_fired or _background(words, m.start)):
+            if kind == "noun" and (noun_fired or _background(words, m.start) or any(
+                    _clause_start(words, m.start) <= v < _clause_end(words, m.end) for v in verb_pos)):
                 last_any = m.end
                 continue  # a noun beside a predicate is its object or background (rule 6)
             if (kind != "noun" and m.head == m.start and words[m.head].endswith("ed") and m.start > 0
@@ -427,9 +440,10 @@ class EventStage:
             if kind == "noun":
                 noun_fired = True
             prev = preds[-1] if preds else None
-            if (prev is not None and prev.type == p.type and not p.imperative
+            if (prev is not None and prev.type == p.type and prev.mode == p.mode and not p.imperative
+                    and not t.frame and not prev.match.trigger.frame
                     and not _break_between(words, prev.match.end, m.start)
-                    and (m.start - prev.match.end <= 2
+                    and ((m.start - prev.match.end <= 2 and prev.match.end - prev.match.start == 1)
                          or (words[m.head].endswith("ing") and words[m.start - 1] in (",", "“", '"')))):
                 prev.contexts.extend(c for c in p.contexts if c not in prev.contexts)
                 continue  # 'detained and arrested': one predicate (rule 6)
@@ -455,7 +469,7 @@ class EventStage:
                         p.mode = c.trigger.mode
                         break
         elif ftype == "ASSERT" and p.type == "ASSERT":
-            c = next((c for c in p.content if c.trigger.content), None) or \
+            c = next((c for c in p.content if c.trigger.content and c.trigger.type in VERBAL), None) or \
                 next((c for c in p.content if c.trigger.type in VERBAL), None)
             if c is not None:
                 p.type, p.mode = c.trigger.type, c.trigger.mode
@@ -486,6 +500,8 @@ class EventStage:
                 if tuple(words[i:i + n]) == cue and i > 0 and words[i - 1] not in ("it", "this", "that", "which", "who", "what"):
                     # content trigger after the modal
                     content = [m for m in matches if m.start >= i + n and not _break_between(words, i + n, m.start)]
+                    if not content:
+                        continue
                     from claimscope.events.lexicon import Trigger
                     trig = Trigger("MODAL", None, "phrase", " ".join(cue), [], confidence=0.55)
                     mm = Match(trig, i, i + n, i)
@@ -745,18 +761,33 @@ def _clause_end(words: list[str], i: int) -> int:
     return n
 
 
-def _noun_usage(toks: list[Tok], words: list[str], m: Match) -> bool:
-    """A verb trigger used as a noun: 'the state', 'their decisive fight', 'foreign states have'."""
-    if m.trigger.kind == "noun" or m.end - m.start > 1:
-        return False
+def head_inflected(t, word: str) -> bool:
+    """True when the trigger's head word is not its base form (so it is finite or a participle)."""
+    el = next((e for e in t.elements if e.head), None)
+    return el is not None and bool(el.base) and word not in el.base
+
+
+def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) -> bool:
+    """A verb trigger used as a noun: 'the state', 'their decisive fight', 'foreign states have',
+    'means of pressure', 'raids and searches'."""
+    if m.trigger.kind == "noun":
+        return True
     i = m.head
-    if i > 0 and (words[i - 1] in DETERMINERS or words[i - 1] in QUANTIFIERS or words[i - 1].endswith("'s")):
+    if i != m.start:
+        return False
+    prev = words[i - 1] if i > 0 else ""
+    if prev in DETERMINERS or prev in QUANTIFIERS or prev.endswith("'s") or prev.isdigit():
         return True
-    if i > 1 and words[i - 2] in DETERMINERS | QUANTIFIERS and words[i - 1].endswith(ADJ_SUFFIXES) \
-            and words[i - 1] not in AUX:
-        return True
-    if i + 1 < len(words) and words[i + 1] in AUX and words[i].endswith("s"):
-        return True
+    if m.end - m.start == 1:
+        if prev in PREPS and prev != "to":
+            return True
+        if i > 1 and (words[i - 2] in DETERMINERS | QUANTIFIERS or words[i - 2].isdigit() or words[i - 2] in PREPS) \
+                and prev.endswith(ADJ_SUFFIXES) and prev not in AUX:
+            return True
+        if i + 1 < len(words) and (words[i + 1] in ("is", "was") or (words[i + 1] in AUX and words[i].endswith("s"))):
+            return True
+        if prev in ("and", "or") and (i - 2) in noun_at:
+            return True
     return False
 
 
