@@ -13,7 +13,7 @@ from claimscope.language import detect_language
 from claimscope.model import Document, Failure, RawDocument
 from claimscope.read import ReadOptions, iter_inputs
 from claimscope.segment import segment
-from claimscope.temporal import annotate_times
+from claimscope.temporal import annotate_times, date_events
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Pipeline:
             ("time", annotate_times),
             ("actors", self.actors),
             ("events", self.events),
+            ("event dates", date_events),  # the date each event's sentence states, else published
         ]
 
     def extract(self, raw: RawDocument) -> Document:
