@@ -44,7 +44,8 @@ CATENATIVE = _forms("decide", "continue", "plan", "intend", "try", "seek", "begi
                     "wish", "aim", "promise", "attempt", "need", "go", "use", "keep", "threaten",
                     "prepare", "expect", "refuse", "fail", "agree", "hope", "dare", "manage",
                     "choose", "tend", "seem", "appear", "be", "have", "make", "let", "help", "come",
-                    "vow", "pledge", "undertake", "resolve", "move", "dare", "ought") | frozenset(
+                    "vow", "pledge", "undertake", "resolve", "move", "dare", "ought", "like",
+                    "love") | frozenset(
     {"able", "unable", "possible", "impossible", "ready", "willing", "prepared", "set", "due", "likely", "about", "going",
      "on", "up", "going", "keen", "determined", "eager", "forced", "compelled"})
 PREPS = frozenset({"of", "in", "to", "with", "by", "from", "on", "for", "against", "at", "into",
@@ -64,15 +65,21 @@ QUANTIFIERS = frozenset({"many", "several", "other", "few", "numerous", "both", 
                          "further", "new", "any"})
 ADJ_SUFFIXES = ("ive", "al", "ous", "ful", "ic", "ent", "ant", "ble", "ary", "ory", "ish", "less",
                 "est", "ing")
+QUANTITY_NOUNS = frozenset({"majority", "minority", "many", "most", "some", "thousands", "hundreds",
+                            "millions", "tens", "dozens", "all", "each", "none", "part", "number",
+                            "one", "two", "three", "several", "few", "both", "members", "amount"})
 FIRST_PERSON = frozenset({"we", "i", "our", "us", "my", "me", "ours", "ourselves", "myself"})
 PRONOUNS = FIRST_PERSON | {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their",
                            "you", "your"}
 QUOTE_OPEN = "“«„\""
 QUOTE_CLOSE = "”»\""
+SPEECH = frozenset({"REQUEST", "ACCUSE", "REJECT", "ASSERT", "SUPPORT", "AGREE", "THREATEN"})
 # verbal types: a stating verb whose content is one of these takes the content's type (rule 4)
 VERBAL = frozenset({"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "AGREE", "THREATEN", "CONCEDE"})
 # readiness ("ready to", "willing to") with hostile content is that content, hypothetical
 HOSTILE = frozenset({"ASSAULT", "THREATEN", "MOBILIZE", "COERCE", "SANCTION", "PROTEST"})
+NP_STOP = AUX | CLAUSE_WORDS | frozenset({",", ";", ":", "“", "”", '"', "(", ")", "–", "—", "-", "why",
+                                          "how", "what", "there", "here", "«", "»", ".", "!", "?"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -110,6 +117,10 @@ class _Ctx:
     quote_speakers: dict[int, Role] = field(default_factory=dict)  # sentence id -> speaker
     framing: dict[int, list[Event]] = field(default_factory=dict)  # framing sentence -> events
     framing_roles: dict[int, tuple[Role | None, list[Role]]] = field(default_factory=dict)
+    last_org: Role | None = None
+    last_person: Role | None = None
+    last_actor: Role | None = None
+    last_speech: Role | None = None
 
 
 class EventStage:
@@ -254,6 +265,32 @@ class EventStage:
             return _np_role(np, doc.text)
         return None
 
+    def _track(self, ctx: _Ctx, actor: Role, etype: str) -> None:
+        e = ctx.ents.get(actor.entity) if actor.entity else None
+        kind = e.kind if e else None
+        ctx.last_actor = actor
+        if kind in ("person",):
+            ctx.last_person = actor
+        elif kind in ("organization", "igo", "country", "group"):
+            ctx.last_org = actor
+        elif actor.entity:  # unknown kind: either
+            ctx.last_person = ctx.last_person or actor
+            ctx.last_org = ctx.last_org or actor
+        if etype in SPEECH and actor.entity:
+            ctx.last_speech = actor
+
+    def _pronoun(self, ctx: _Ctx, w: str, speaker: Role | None) -> Role | None:
+        """A pronoun subject the actors stage left unresolved (SPEC §3 rule 5)."""
+        if w in FIRST_PERSON:
+            return speaker
+        if w == "it":
+            return ctx.last_org
+        if w in ("he", "she"):
+            return ctx.last_person
+        if w == "they":
+            return ctx.last_actor
+        return None
+
     def _role(self, ctx: _Ctx, m: Mention) -> Role:
         e = ctx.ents.get(m.entity)
         name = e.name if e else m.text
@@ -290,7 +327,14 @@ class EventStage:
                 if words[a] in FIRST_PERSON and m.entity in ctx.ents:
                     ctx.speaker = self._role(ctx, m)
                     break
-        speaker = quote_speaker or ctx.speaker
+        # 'I, Svyatlana Tsikhanouskaya, …' / 'We, the X, …' names the speaker
+        for a, b, m in mtoks:
+            if a >= 2 and words[a - 1] == "," and words[a - 2] in ("i", "we") and m.entity in ctx.ents:
+                ctx.speaker = self._role(ctx, m)
+                if quote_speaker is None:
+                    ctx.quote_speakers[sent.id] = ctx.speaker
+                break
+        speaker = quote_speaker or ctx.speaker or ctx.last_speech
 
         matches = self.lexicon.match(words)
         preds = self._predicates(ctx, sent, toks, words, matches)
@@ -334,8 +378,14 @@ class EventStage:
                 actor = speaker
             if actor is None and sent.kind == "list_item" and frame_actor is not None:
                 actor = frame_actor
+            if quote_speaker is not None and actor is not None and actor.entity is None \
+                    and p.type in ("ACCUSE", "ASSERT") and not p.passive:
+                actor = quote_speaker  # an evaluation inside a quotation is the speaker's
+            if actor is None and p.type in SPEECH and not p.passive:
+                actor = speaker
             if actor is not None:
                 prev_actor = actor
+                self._track(ctx, actor, p.type)
             m = p.match
             ev = Event("", p.type, p.mode, _span(doc, sent.start, sent.end),
                        _span(doc, toks[m.start].start, toks[m.end - 1].end), sent.id,
@@ -574,8 +624,8 @@ class EventStage:
                                                                 "hit", "built", "bound", "found")):
             return False
         i = head
-        while i > 0 and (words[i - 1] in ADVERB_WORDS or (words[i - 1].endswith("ly") and len(words[i - 1]) > 4)) \
-                and words[i - 1] not in ("to",):
+        while i > 0 and words[i - 1] not in BE and words[i - 1] != "to" and (
+                words[i - 1] in ADVERB_WORDS or (words[i - 1].endswith("ly") and len(words[i - 1]) > 4)):
             i -= 1
         return i > 0 and words[i - 1] in BE
 
@@ -623,19 +673,23 @@ class EventStage:
             actor = self._subject(ctx, toks, words, mtoks, vg, m)
             if actor is None:
                 cs = _clause_start(words, vg)
-                np_toks = toks[cs:vg]
-                # VP coordination: '... and accept refugees' -> the previous subject
-                if prev_actor is not None and (vg == cs or words[vg - 1] in ("and", ",")):
-                    actor = prev_actor
-                elif np_toks and all(t.w in FIRST_PERSON for t in np_toks if t.w not in (",",)):
-                    actor = speaker
-                elif np_toks and not (np_toks[0].w in PREPS) and len(np_toks) <= 7 and np_toks[-1].w not in (",", "to") \
-                        and not any(t.w in ("it", "this", "there", "that", "which", "what") for t in np_toks):
+                np_toks = self._np_before(toks, words, cs, vg)
+                if np_toks:
+                    np_toks = _strip_quantity(np_toks)
+                    sub = next((mm for a, b, mm in mtoks if a == toks.index(np_toks[0]) and b <= vg), None) \
+                        if np_toks else None
+                if not np_toks:
+                    # VP coordination: '… and accept refugees' -> the previous subject
+                    if prev_actor is not None and vg > 0 and words[vg - 1] in ("and", ",", "or"):
+                        actor = prev_actor
+                elif sub is not None:
+                    actor = self._role(ctx, sub)
+                elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
+                    actor = self._pronoun(ctx, np_toks[0].w, speaker)
+                elif not any(t.w in ("it", "this", "there", "that", "which", "what", "these", "those") for t in np_toks):
                     actor = _np_role(np_toks, ctx.doc.text)
-                elif vg == 0 or (m.start == vg and vg <= 1):
-                    actor = speaker if p.type in ("REQUEST", "ASSERT", "ACCUSE", "REJECT", "SUPPORT", "AGREE") else None
-            elif actor.text.lower() in FIRST_PERSON and actor.entity is None:
-                actor = speaker
+            elif actor.entity is None and actor.text.lower() in PRONOUNS:
+                actor = self._pronoun(ctx, actor.text.lower(), speaker)
         # recipients: mentions after the trigger in its clause
         if p.type == "REQUEST":
             # addressee up to 'to'/'that'; the rest of the complement holds the object
@@ -662,6 +716,21 @@ class EventStage:
                     break
         return actor, recips, obj
 
+    def _np_before(self, toks: list[Tok], words: list[str], cs: int, vg: int) -> list[Tok]:
+        """The noun phrase right before the verb group (no dependency parse: stop words)."""
+        j = vg
+        while j > cs and j > vg - 9:
+            w = words[j - 1]
+            if w in NP_STOP or w in self.reporting or (w.endswith("ed") and toks[j - 1].raw.islower() and j < vg):
+                break
+            j -= 1
+        np = toks[j:vg]
+        while np and np[0].w in ("and", "but", "so", "then", "as", "if", "while", "also", "only", "even"):
+            np = np[1:]
+        if np and np[0].w in PREPS:
+            return []
+        return np
+
     def _subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
                  mtoks: list[tuple[int, int, Mention]], vg: int, m: Match) -> Role | None:
         cs = _clause_start(words, vg)
@@ -670,7 +739,15 @@ class EventStage:
             ant = [x for x in mtoks if x[1] <= cs - 1 and x[1] >= cs - 3]
             if ant:
                 return self._role(ctx, ant[-1][2])
-        cands = [(a, b, mm) for a, b, mm in mtoks if a >= cs and b <= vg and not _in_pp(words, a)]
+        cands = []
+        pp_end = -10
+        for a, b, mm in mtoks:
+            if a < cs or b > vg:
+                continue
+            if _in_pp(words, a) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])):
+                pp_end = b
+                continue
+            cands.append((a, b, mm))
         if not cands and cs > 0 and words[cs - 1] == ",":
             # an adverbial clause before: 'In 2020, X did …' / 'X, in response, did …'
             cs2 = _clause_start(words, cs - 1)
@@ -691,6 +768,14 @@ class EventStage:
 
 def _span(doc: Document, start: int, end: int) -> Span:
     return Span(start, end, doc.text[start:end])
+
+
+def _strip_quantity(np: list[Tok]) -> list[Tok]:
+    """'a majority of Belarusians' -> 'Belarusians'; 'thousands of X' -> 'X'."""
+    for i, t in enumerate(np[:4]):
+        if t.w == "of" and i > 0 and np[i - 1].w in QUANTITY_NOUNS and i + 1 < len(np):
+            return np[i + 1:]
+    return np
 
 
 def _np_role(toks: list[Tok], text: str) -> Role | None:
@@ -788,6 +873,10 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
             return True
         if prev in ("and", "or") and (i - 2) in noun_at:
             return True
+        if prev.endswith("ed") and prev not in AUX and toks[i - 1].raw.islower() and len(prev) > 4 \
+                and prev not in ("need", "indeed", "allied"):
+            return True  # the object of another verb: 'described support of Ukraine'
+
     return False
 
 
