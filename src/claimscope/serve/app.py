@@ -1,0 +1,630 @@
+"""FastAPI application: JSON API under /api (OpenAPI at /openapi.json, docs at /api/docs) and a
+server-rendered web UI, both over the SQLite store.
+
+Safety: the database is opened read-only unless ingest is allowed; document text is only ever
+rendered through Jinja autoescape (templates) or `textContent` (JS); a strict Content-Security-
+Policy forbids inline script; ingest needs the start-up token, compared in constant time."""
+from __future__ import annotations
+
+import io
+from contextlib import asynccontextmanager
+import re
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimscope.export import EVENT_COLUMNS, write_csv, write_jsonl
+from claimscope.serve import queries as Q
+from claimscope.serve.highlight import segments
+from claimscope.serve.ingest import (
+    IngestError, fetch_url, raw_from_text, raw_from_upload, token_ok,
+)
+from claimscope.serve.kb import KBView
+
+HERE = Path(__file__).parent
+EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+               "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
+               "ASSAULT", "ASSERT")
+AUX_VALUES = ("negation", "hypothetical", "future", "historical")
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+AuxValue = Literal[AUX_VALUES]  # type: ignore[valid-type]
+MAX_PAGE = 500
+MAX_OFFSET = 1_000_000
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+CODE_PATTERN = r"^[A-Z]{3}$"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware) adding the headers above."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+# ---------------------------------------------------------------- response models
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class DocumentItem(BaseModel):
+    id: str
+    title: str | None = None
+    site: str | None = None
+    url: str | None = None
+    source: str
+    published: str | None = None
+    published_from: str | None = None
+    language: str | None = None
+    characters: int
+    events: int
+    preview: str
+
+
+class DocumentPage(Page):
+    items: list[DocumentItem]
+
+
+class EventRow(BaseModel):
+    """One flat event row: the same columns as `claimscope export --table events` and the
+    CSV/JSONL downloads (multiple values joined with '; ')."""
+    doc_id: str
+    event_id: str
+    published: str | None = None
+    date: str | None = None
+    type: str
+    mode: str | None = None
+    actor: str | None = None
+    actor_id: str | None = None
+    recipients: str | None = None
+    recipient_ids: str | None = None
+    object: str | None = None
+    contexts: str | None = None
+    aux: str | None = None
+    trigger: str
+    sentence_text: str
+    span_start: int
+    span_end: int
+    confidence: float | None = None
+    source: str
+    title: str | None = None
+
+
+class EventPage(Page):
+    items: list[EventRow]
+
+
+class ActorItem(BaseModel):
+    id: str
+    name: str
+    kind: str
+    linked: bool
+    country: str | None = None
+    sector: str | None = None
+    documents: int
+    mentions: int
+    as_actor: int
+    as_recipient: int
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+class ActorPage(Page):
+    items: list[ActorItem]
+
+
+class EventList(BaseModel):
+    total: int
+    items: list[EventRow]
+
+
+class MentionCount(BaseModel):
+    text: str
+    count: int
+    documents: int
+
+
+class KBInfo(BaseModel):
+    name: str | None = None
+    aliases: list[str] = []
+    roles: list[dict[str, Any]] = []
+    description: str | None = None
+
+
+class ActorDetail(BaseModel):
+    id: str
+    name: str
+    kind: str
+    linked: bool
+    country: str | None = None
+    sector: str | None = None
+    names: list[str]
+    aliases: list[str]
+    kb: KBInfo | None = None
+    documents: int
+    first_seen: str | None = None
+    last_seen: str | None = None
+    mentions: list[MentionCount]
+    as_actor: EventList
+    as_recipient: EventList
+
+
+class Week(BaseModel):
+    week: str
+    counts: dict[str, int]
+    total: int
+
+
+class Timeline(BaseModel):
+    weeks: list[Week]
+    types: list[str]
+    totals: dict[str, int]
+
+
+class Node(BaseModel):
+    id: str
+    name: str
+    weight: int
+    linked: bool
+
+
+class Edge(BaseModel):
+    source: str
+    target: str
+    type: str
+    weight: int
+
+
+class Network(BaseModel):
+    nodes: list[Node]
+    edges: list[Edge]
+    types: list[str]
+
+
+class IngestResult(BaseModel):
+    id: str
+    stored: bool
+    title: str | None = None
+    events: int
+    entities: int
+    url: str
+
+
+class ErrorBody(BaseModel):
+    detail: Any
+
+
+# ---------------------------------------------------------------- parameters
+
+def _valid_date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: not a valid calendar date: {value!r}") from None
+    return value
+
+
+def event_filter(
+    type: Annotated[list[EventType] | None, Query(description="Event type (repeatable).")] = None,  # noqa: A002
+    mode: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z-]+$",
+                                      description="Mode, e.g. `assist` (meaningful with its type).")] = None,
+    actor: Annotated[str | None, Query(max_length=200, description="Actor entity id, or part of its name.")] = None,
+    recipient: Annotated[str | None, Query(max_length=200, description="Recipient entity id, or part of its name.")] = None,
+    country: Annotated[str | None, Query(pattern=CODE_PATTERN, description="Actor country (ISO alpha-3, IGO, NGO, EUR, UNO).")] = None,
+    sector: Annotated[str | None, Query(pattern=CODE_PATTERN, description="Actor sector (PLOVER code, e.g. GOV, OPP).")] = None,
+    aux: Annotated[list[AuxValue] | None, Query(description="Auxiliary mode (repeatable; all must hold).")] = None,
+    date_from: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Event day ≥ (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Event day ≤ (YYYY-MM-DD).")] = None,
+    text: Annotated[str | None, Query(max_length=200, description="Substring of the event's sentence.")] = None,
+    doc: Annotated[str | None, Query(max_length=64, description="Only events of this document id.")] = None,
+) -> Q.EventFilter:
+    _valid_date(date_from, "date_from")
+    _valid_date(date_to, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(422, "date_from is after date_to")
+    return Q.EventFilter(types=tuple(dict.fromkeys(type or ())), mode=mode or None,
+                         actor=actor or None, recipient=recipient or None, country=country,
+                         sector=sector, aux=tuple(dict.fromkeys(aux or ())), date_from=date_from,
+                         date_to=date_to, text=text or None, doc=doc or None)
+
+
+def ui_filter(request: Request) -> Q.EventFilter:
+    # HTML forms send empty strings for unset fields: drop them, then validate as the API does
+    params = {k: [v for v in request.query_params.getlist(k) if v] for k in request.query_params}
+    kw: dict[str, Any] = {}
+    for key in ("mode", "actor", "recipient", "country", "sector", "date_from", "date_to",
+                "text", "doc"):
+        if params.get(key):
+            kw[key] = params[key][0]
+    kw["type"] = params.get("type") or None
+    kw["aux"] = params.get("aux") or None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        if kw["type"]:
+            TypeAdapter(list[EventType]).validate_python(kw["type"])
+        if kw["aux"]:
+            TypeAdapter(list[AuxValue]).validate_python(kw["aux"])
+        for key, pattern, size in (("mode", r"^[a-z-]+$", 40), ("country", CODE_PATTERN, 3),
+                                   ("sector", CODE_PATTERN, 3), ("date_from", DATE_PATTERN, 10),
+                                   ("date_to", DATE_PATTERN, 10)):
+            if key in kw and (len(kw[key]) > size or not re.match(pattern, kw[key])):
+                raise HTTPException(422, f"{key}: invalid value {kw[key]!r}")
+        for key in ("actor", "recipient", "text", "doc"):
+            if key in kw and len(kw[key]) > 200:
+                raise HTTPException(422, f"{key}: at most 200 characters")
+    except ValidationError as exc:
+        raise HTTPException(422, f"invalid type or aux value: {exc.errors()[0]['input']!r}") from None
+    return event_filter(**kw)
+
+
+EventSort = Literal["date", "published", "type", "actor", "confidence"]
+Order = Literal["asc", "desc"]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size (1–{MAX_PAGE}).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
+
+
+# ---------------------------------------------------------------- application
+
+def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | None = None,
+               allow_private_urls: bool = False, kb_files=(), threads: int | None = None) -> FastAPI:
+    """The ASGI app. `threads` sets the size of the thread pool sync handlers run in."""
+    if allow_ingest and not token:
+        raise ValueError("--allow-ingest needs a token (--token or CLAIMSCOPE_TOKEN)")
+    db = Q.Database(db_path, writable=allow_ingest)
+    kb = KBView.load(kb_files)
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals.update(allow_ingest=allow_ingest, event_types=EVENT_TYPES, aux_values=AUX_VALUES)
+    pipeline_lock = threading.Lock()
+    pipeline_box: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if threads:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="claimscope",
+        version="1",
+        description="Events, actors and documents analysed by claimscope (SPEC §4 analyses), "
+                    "read from the SQLite store. All list endpoints are paginated (`limit` ≤ "
+                    f"{MAX_PAGE}, `offset`); invalid parameters give 422 with the reason.",
+        docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
+    )
+    app.state.db = db
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def render(request: Request, name: str, status_code: int = 200, **ctx) -> HTMLResponse:
+        html = env.get_template(name).render(request=request, path=request.url.path, **ctx)
+        return HTMLResponse(html, status_code=status_code)
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+                  for e in exc.errors()]
+        if is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        msg = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in errors)
+        return render(request, "error.html", 422, status=422, message=msg)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return render(request, "error.html", exc.status_code, status=exc.status_code,
+                      message=str(exc.detail))
+
+    # ------------------------------------------------------------ API
+
+    errors = {422: {"model": ErrorBody, "description": "Invalid parameters"}}
+
+    @app.get("/api/documents", response_model=DocumentPage, tags=["documents"], responses=errors)
+    def api_documents(
+        q: Annotated[str | None, Query(max_length=200, description="Full-text search (all words).")] = None,
+        site: Annotated[str | None, Query(max_length=200)] = None,
+        language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code.")] = None,
+        date_from: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        date_to: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        sort: Literal["published", "title", "site", "added"] = "published",
+        order: Order = "desc", limit: Limit = 20, offset: Offset = 0,
+    ):
+        """Search documents by full text, site, language and publication date."""
+        _valid_date(date_from, "date_from")
+        _valid_date(date_to, "date_to")
+        return Q.search_documents(db, q, site, language, date_from, date_to, sort, order, limit, offset)
+
+    def _doc_or_404(doc_id: str) -> str:
+        found = Q.document_id(db, doc_id)
+        if found is None:
+            raise HTTPException(404, f"no document with id {doc_id!r}")
+        return found
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"],
+             responses={404: {"model": ErrorBody, "description": "No such document"}})
+    def api_document(doc_id: Annotated[str, PathParam(max_length=64)]) -> dict[str, Any]:
+        """The document's full analysis (SPEC §4, schema `claimscope.analysis/1`). A unique id
+        prefix of at least 6 characters is accepted."""
+        return Q.get_analysis(db, _doc_or_404(doc_id))
+
+    @app.get("/api/events", response_model=EventPage, tags=["events"], responses=errors)
+    def api_events(f: Annotated[Q.EventFilter, Depends(event_filter)], sort: EventSort = "date",
+                   order: Order = "desc", limit: Limit = 50, offset: Offset = 0):
+        """Filtered, sorted, paginated events (flat rows, as in the CSV export)."""
+        return Q.list_events(db, f, sort, order, limit, offset)
+
+    @app.get("/api/events/download", tags=["events"], responses={
+        200: {"content": {"text/csv": {}, "application/x-ndjson": {}},
+              "description": "All events matching the filters"}, **errors})
+    def api_events_download(
+        f: Annotated[Q.EventFilter, Depends(event_filter)],
+        format: Literal["csv", "jsonl"] = "csv",  # noqa: A002
+        sort: EventSort = "date", order: Order = "desc",
+        max_rows: Annotated[int | None, Query(ge=1, le=5_000_000)] = None,
+    ):
+        """The whole filtered set as CSV or JSONL (same columns as `claimscope export`)."""
+        rows = Q.iter_event_rows(db, f, sort, order, max_rows)
+
+        def chunks(batch_size: int = 1000):
+            first = True
+            batch: list[dict] = []
+
+            def flush() -> str:
+                buf = io.StringIO(newline="")
+                if format == "csv":
+                    write_csv(batch, buf, EVENT_COLUMNS)
+                    out = buf.getvalue()
+                    return out if first else out.split("\r\n", 1)[1]  # header once
+                write_jsonl(batch, buf)
+                return buf.getvalue()
+
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= batch_size:
+                    yield flush()
+                    first = False
+                    batch = []
+            if batch or first:
+                yield flush()
+
+        media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+        return StreamingResponse(chunks(), media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="claimscope-events.{format}"'})
+
+    @app.get("/api/timeline", response_model=Timeline, tags=["events"], responses=errors)
+    def api_timeline(f: Annotated[Q.EventFilter, Depends(event_filter)]):
+        """Events per week (Monday of the ISO week) and type, for the filtered events."""
+        return Q.timeline(db, f)
+
+    @app.get("/api/network", response_model=Network, tags=["events"], responses=errors)
+    def api_network(f: Annotated[Q.EventFilter, Depends(event_filter)],
+                    max_edges: Annotated[int, Query(ge=1, le=500)] = 80):
+        """Who requests from / accuses / supports whom: actor → recipient edges weighted by the
+        number of events (types REQUEST, ACCUSE, SUPPORT unless `type` is given)."""
+        return Q.network(db, f, max_edges)
+
+    @app.get("/api/actors", response_model=ActorPage, tags=["actors"], responses=errors)
+    def api_actors(
+        q: Annotated[str | None, Query(max_length=200, description="Part of a name or alias, or an id.")] = None,
+        country: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+        sector: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+        linked: bool | None = None,
+        sort: Literal["events", "documents", "name", "first_seen", "last_seen", "mentions"] = "events",
+        order: Order = "desc", limit: Limit = 50, offset: Offset = 0,
+    ):
+        """Entities seen in the documents, with document/mention/event counts and first/last seen."""
+        return Q.list_actors(db, q, country, sector, linked, sort, order, limit, offset)
+
+    def actor_detail(actor_id: str, limit: int = 100) -> dict[str, Any]:
+        detail = Q.get_actor(db, actor_id, limit)
+        if detail is None:
+            raise HTTPException(404, f"no actor with id {actor_id!r}")
+        detail["kb"] = kb.info(actor_id) if detail["linked"] else None
+        return detail
+
+    @app.get("/api/actors/{actor_id:path}", response_model=ActorDetail, tags=["actors"],
+             responses={404: {"model": ErrorBody, "description": "No such actor"}, **errors})
+    def api_actor(actor_id: str, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100):
+        """One actor: names and aliases (stored and from the knowledge base), the mentions seen,
+        and its events as actor and as recipient (most recent `limit` of each)."""
+        return actor_detail(actor_id, limit)
+
+    @app.get("/api/stats", tags=["meta"])
+    def api_stats() -> dict[str, Any]:
+        """Counts of documents, sentences, entities, mentions, events (by type), languages, sites."""
+        return Q.stats(db)
+
+    # ------------------------------------------------------------ ingest
+
+    def analyse_and_store(raw) -> dict[str, Any]:
+        with pipeline_lock:
+            if "p" not in pipeline_box:
+                from claimscope.pipeline import Pipeline, PipelineConfig
+
+                pipeline_box["p"] = Pipeline(PipelineConfig(kb_files=list(kb_files)))
+            try:
+                doc = pipeline_box["p"].analyze(raw)
+            except ValueError as exc:
+                raise IngestError(f"cannot analyse: {exc}") from None
+        stored = db.add(doc)
+        return {"id": doc.id, "stored": stored, "title": doc.title, "events": len(doc.events),
+                "entities": len(doc.entities), "url": f"/documents/{doc.id}"}
+
+    def ingest_raw(text: str | None, title: str | None, url: str | None,
+                   file_name: str | None, file_data: bytes | None):
+        given = [x for x in (text and text.strip(), url and url.strip(), file_data) if x]
+        if len(given) != 1:
+            raise IngestError("give exactly one of: text, file, url")
+        if file_data:
+            return raw_from_upload(file_name or "upload", file_data)
+        if url and url.strip():
+            return fetch_url(url.strip(), allow_private=allow_private_urls)
+        return raw_from_text(text, title)
+
+    async def read_upload(file: UploadFile | None) -> tuple[str | None, bytes | None]:
+        if file is None or not file.filename:
+            return None, None
+        data = await file.read(10 * 1024 * 1024 + 1)
+        return file.filename, data or None
+
+    if allow_ingest:
+        from starlette.concurrency import run_in_threadpool
+
+        @app.post("/api/ingest", response_model=IngestResult, tags=["ingest"], responses={
+            400: {"model": ErrorBody}, 401: {"model": ErrorBody}, **errors})
+        async def api_ingest(
+            x_claimscope_token: Annotated[str | None, Header()] = None,
+            token_field: Annotated[str | None, Form(alias="token")] = None,
+            text: Annotated[str | None, Form()] = None,
+            title: Annotated[str | None, Form(max_length=300)] = None,
+            url: Annotated[str | None, Form(max_length=2000)] = None,
+            file: Annotated[UploadFile | None, File()] = None,
+        ):
+            """Analyse pasted text, an uploaded file or an http(s) URL and store it. Needs the
+            server's token in the `X-Claimscope-Token` header or the `token` form field."""
+            if not token_ok(token, x_claimscope_token or token_field):
+                raise HTTPException(401, "missing or wrong token")
+            name, data = await read_upload(file)
+            try:
+                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data)
+                return await run_in_threadpool(analyse_and_store, raw)
+            except IngestError as exc:
+                raise HTTPException(400, str(exc)) from None
+
+        @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+        def ui_ingest(request: Request):
+            return render(request, "ingest.html", allow_private=allow_private_urls)
+
+        @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
+        async def ui_ingest_post(
+            request: Request,
+            token_field: Annotated[str | None, Form(alias="token")] = None,
+            text: Annotated[str | None, Form()] = None,
+            title: Annotated[str | None, Form(max_length=300)] = None,
+            url: Annotated[str | None, Form(max_length=2000)] = None,
+            file: Annotated[UploadFile | None, File()] = None,
+        ):
+            if not token_ok(token, token_field):
+                return render(request, "ingest.html", 401, error="Missing or wrong token.",
+                              text=text, url=url, doc_title=title, allow_private=allow_private_urls)
+            name, data = await read_upload(file)
+            try:
+                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data)
+                result = await run_in_threadpool(analyse_and_store, raw)
+            except IngestError as exc:
+                return render(request, "ingest.html", 400, error=str(exc), text=text, url=url,
+                              doc_title=title, allow_private=allow_private_urls)
+            return RedirectResponse(result["url"], status_code=303)
+
+    # ------------------------------------------------------------ UI
+
+    def qs(request: Request, **changes) -> str:
+        items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes and v]
+        items += [(k, v) for k, v in changes.items() if v is not None]
+        return urlencode(items)
+
+    env.globals["qs"] = qs
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def ui_home(request: Request):
+        return render(request, "home.html", stats=Q.stats(db),
+                      recent=Q.search_documents(db, limit=10)["items"],
+                      actors=Q.list_actors(db, limit=10)["items"])
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def ui_documents(
+        request: Request,
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        site: Annotated[str | None, Query(max_length=200)] = None,
+        language: Annotated[str | None, Query(max_length=3)] = None,
+        date_from: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
+        date_to: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
+        offset: Offset = 0,
+    ):
+        page = Q.search_documents(db, q or None, site or None, language or None,
+                                  _valid_date(date_from or None, "date_from"),
+                                  _valid_date(date_to or None, "date_to"), limit=25, offset=offset)
+        return render(request, "documents.html", page=page, facets=Q.facets(db),
+                      params=dict(request.query_params))
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def ui_document(request: Request, doc_id: str):
+        found = _doc_or_404(doc_id)
+        analysis = Q.get_analysis(db, found)
+        names = {e["id"]: e for e in analysis.get("entities", [])}
+        return render(request, "document.html", a=analysis, doc=analysis["document"],
+                      segments=segments(analysis), entities=names,
+                      events=analysis.get("events", []))
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def ui_events(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
+                  sort: EventSort = "date", order: Order = "desc", offset: Offset = 0):
+        page = Q.list_events(db, f, sort, order, 50, offset)
+        return render(request, "events.html", page=page, f=f, facets=Q.facets(db), sort=sort,
+                      order=order, download_qs=qs(request, offset=None))
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def ui_timeline(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)]):
+        return render(request, "timeline.html", f=f, facets=Q.facets(db))
+
+    @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
+    def ui_network(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)]):
+        return render(request, "network.html", f=f, facets=Q.facets(db))
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def ui_actors(request: Request, q: Annotated[str | None, Query(max_length=200)] = None,
+                  offset: Offset = 0):
+        page = Q.list_actors(db, q or None, limit=50, offset=offset)
+        return render(request, "actors.html", page=page, q=q or "")
+
+    @app.get("/actors/{actor_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def ui_actor(request: Request, actor_id: str):
+        return render(request, "actor.html", actor=actor_detail(actor_id))
+
+    return app

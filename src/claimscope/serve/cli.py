@@ -1,0 +1,58 @@
+"""`claimscope serve`: the web UI and JSON API. FastAPI/uvicorn are imported inside the command."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.callback(invoke_without_command=True,
+              epilog="Example: claimscope serve --db claimscope.db --port 8000\n\n"
+                     "Example (with an upload box): CLAIMSCOPE_TOKEN=s3cret claimscope serve "
+                     "--db claimscope.db --allow-ingest")
+def serve(
+    ctx: typer.Context,
+    db: Annotated[Path, typer.Option("--db", help="SQLite database (from `claimscope analyze`).")] = Path("claimscope.db"),
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+    allow_ingest: Annotated[bool, typer.Option(
+        "--allow-ingest", help="Enable the upload box and POST /api/ingest (opens the DB read-write; needs a token).")] = False,
+    token: Annotated[Optional[str], typer.Option(
+        "--token", envvar="CLAIMSCOPE_TOKEN", help="Token required on ingest requests (or env CLAIMSCOPE_TOKEN).")] = None,
+    allow_private_urls: Annotated[bool, typer.Option(
+        "--allow-private-urls", help="Let URL ingestion fetch loopback/private addresses.")] = False,
+    kb: Annotated[Optional[list[Path]], typer.Option(
+        "--kb", help="Extra knowledge-base YAML file (repeatable).", exists=True, dir_okay=False)] = None,
+    workers: Annotated[int, typer.Option(help="Thread pool size for request handlers.", min=1, max=256)] = 40,
+) -> None:
+    """Serve the web UI and the JSON API (OpenAPI at /api/docs) over a claimscope database.
+
+    Read-only by default: the database is opened read-only and nothing can be added. With
+    --allow-ingest an upload box analyses pasted text, files and URLs; every ingest request
+    must carry the token (header X-Claimscope-Token or form field `token`).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimscope.errors import ClaimscopeError
+
+    if allow_ingest and not token:
+        raise ClaimscopeError("--allow-ingest needs a token: pass --token or set CLAIMSCOPE_TOKEN")
+    if not allow_ingest and not db.exists():
+        raise ClaimscopeError(f"no database at {db} (run `claimscope analyze … --db {db}` first)")
+    if token and not allow_ingest:
+        typer.echo("note: --token has no effect without --allow-ingest", err=True)
+    import uvicorn
+
+    from claimscope.serve.app import create_app
+
+    application = create_app(db, allow_ingest=allow_ingest, token=token,
+                             allow_private_urls=allow_private_urls, kb_files=tuple(kb or ()),
+                             threads=workers)
+    mode = "ingest enabled" if allow_ingest else "read-only"
+    typer.echo(f"claimscope serving {db} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
+               err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning",
+                server_header=False, access_log=False)
