@@ -321,6 +321,8 @@ class EventStage:
             if b > a:
                 mtoks.append((a, b, m))
         quote_speaker = ctx.quote_speakers.get(sent.id)
+        if quote_speaker is not None and quote_speaker.entity is None and quote_speaker.text.lower() in PRONOUNS:
+            quote_speaker = self._pronoun(ctx, quote_speaker.text.lower(), ctx.speaker) or quote_speaker
         # update the document speaker from first-person mentions outside quotations
         if quote_speaker is None and sent.kind != "quote":
             for a, b, m in mtoks:
@@ -582,7 +584,7 @@ class EventStage:
     def _aux(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str], vg: int, kind: str = "verb") -> None:
         m = p.match
         group = words[vg:m.head]
-        gset = set(group)
+        gset = set(words[vg:m.start])  # negation inside the pattern ('not recognise') is its meaning
         # negation in the verb group, or 'no'/'nobody' opening the subject, or 'without'
         neg = bool(gset & self.negators) or bool(gset & self.negating_verbs)
         if neg:
@@ -603,7 +605,7 @@ class EventStage:
         if any(_contains(window, c) for c in self.future):
             p.aux.add("future")
         if any(_contains(window if kind == "noun" else group, c) for c in self.hypothetical) or (
-                cs < len(words) and words[cs] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
+                cs > 0 and words[cs - 1] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
             p.aux.add("hypothetical")
         # historical: a year well before the document's date in the same clause, or a cue
         if ctx.ref_year is not None:
@@ -753,7 +755,11 @@ class EventStage:
             cs2 = _clause_start(words, cs - 1)
             cands = [(a, b, mm) for a, b, mm in mtoks if a >= cs2 and b <= vg and not _in_pp(words, a)]
         if cands:
-            return self._role(ctx, cands[0][2])
+            # the subject nearest the verb; for a coordinated subject its first conjunct
+            k = len(cands) - 1
+            while k > 0 and all(w in (",", "and", "or", "the") for w in words[cands[k - 1][1]:cands[k][0]]):
+                k -= 1
+            return self._role(ctx, cands[k][2])
         return None
 
     # ------------------------------------------------------------ dates

