@@ -186,7 +186,8 @@ def compile_pattern(pattern: str, kind: str) -> list[Element]:
                 forms |= noun_forms(a)
             else:
                 forms.add(a)
-        elems.append(Element(frozenset(forms), optional=optional, head=bool(mark),
+        heads_so_far = any(x.head for x in elems)
+        elems.append(Element(frozenset(forms), optional=optional, head=(mark == "+" and not heads_so_far),
                              base=frozenset(alts) if mark else frozenset()))
     if elems[0].forms is None or elems[0].optional:
         raise ValueError("a pattern must start with a required word")

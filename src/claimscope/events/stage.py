@@ -78,6 +78,10 @@ SPEECH = frozenset({"REQUEST", "ACCUSE", "REJECT", "ASSERT", "SUPPORT", "AGREE",
 VERBAL = frozenset({"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "AGREE", "THREATEN", "CONCEDE"})
 # readiness ("ready to", "willing to") with hostile content is that content, hypothetical
 HOSTILE = frozenset({"ASSAULT", "THREATEN", "MOBILIZE", "COERCE", "SANCTION", "PROTEST"})
+TIME_WORDS = frozenset({"last", "this", "next", "yesterday", "today", "tomorrow", "on", "earlier",
+                        "later", "recently"})
+SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though", "because", "as",
+                           "since", "after", "before", "once", "whereas"})
 NP_STOP = AUX | CLAUSE_WORDS | frozenset({",", ";", ":", "“", "”", '"', "(", ")", "–", "—", "-", "why",
                                           "how", "what", "there", "here", "«", "»", ".", "!", "?"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -741,6 +745,9 @@ class EventStage:
             ant = [x for x in mtoks if x[1] <= cs - 1 and x[1] >= cs - 3]
             if ant:
                 return self._role(ctx, ant[-1][2])
+        if cs > 0 and words[cs - 1] in SUBORDINATORS and "," in words[cs:vg]:
+            # 'If the regime releases them, the Council is ready …': the main clause
+            cs = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",") + 1
         cands = []
         pp_end = -10
         for a, b, mm in mtoks:
@@ -804,7 +811,7 @@ def _np_after(toks: list[Tok], i: int, end: int) -> list[Tok]:
         w = toks[j].w
         if w in (",", ".", ";", ":", "to", "that", "which", "who", "and") and out:
             break
-        if w in ("to", "that", "which", "who", ","):
+        if w in ("to", "that", "which", "who", ",") or (out and (w in PREPS and w != "of" or w in TIME_WORDS)):
             break
         out.append(toks[j])
         j += 1
