@@ -67,19 +67,6 @@ def bad(tmp_path, http_server):
     ]
 
 
-def _summary_lines(stderr: str) -> dict[str, str]:
-    """The `  <source>: <reason>` lines after 'failures: N'."""
-    lines = stderr.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("failures:"))
-    out = {}
-    for line in lines[start + 1:]:
-        assert line.startswith("  "), line
-        source, _, reason = line.strip().rpartition(": ") if line.count(": ") > 1 and "://" not in line \
-            else line.strip().partition(": ")
-        out[source] = reason
-    return out
-
-
 def test_bad_inputs_in_one_batch(tmp_path, good, bad):
     malformed = tmp_path / "malformed.html"
     malformed.write_text(MALFORMED_HTML, "utf-8")
@@ -295,22 +282,33 @@ def test_stats_json(filled_db, cli):
 
 # ---------------------------------------------------------------- exit codes via the real entry point
 
-def test_exit_codes(tmp_path, good):
-    db = tmp_path / "e.db"
-    ok = run_claimscope("analyze", good[0], "--db", db)
-    assert ok.returncode == 0, ok.stderr
-    failed = run_claimscope("analyze", good[1], tmp_path / "missing.txt", "--db", db)
-    assert failed.returncode == 1
-    assert run_claimscope("analyze", good[0], "--format", "xml").returncode == 2
-    assert run_claimscope("analyze", good[0], "--no-such-option").returncode == 2
-    assert run_claimscope("analyze").returncode == 2
-    missing_db = run_claimscope("show", "abc", "--db", tmp_path / "nope.db")
-    assert missing_db.returncode == 2
-    err = missing_db.stderr.decode().strip()
+@pytest.mark.parametrize("args, code", [
+    (["{good}", "--db", "{db}"], 0),
+    (["{good}", "{tmp}/missing.txt", "--db", "{db}"], 1),
+    (["{good}", "--format", "xml"], 2),
+    (["{good}", "--no-such-option"], 2),
+    ([], 2),
+], ids=["ok", "failed-doc", "bad-format", "bad-option", "no-inputs"])
+def test_analyze_exit_codes(tmp_path, good, args, code):
+    fill = {"good": good[0], "db": tmp_path / "e.db", "tmp": tmp_path}
+    proc = run_claimscope("analyze", *[a.format(**fill) for a in args])
+    assert proc.returncode == code, proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["show abc", "stats", "export"])
+def test_missing_db_is_one_line_exit_2(tmp_path, command):
+    proc = run_claimscope(*command.split(), "--db", tmp_path / "nope.db")
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err and "nope.db" in err
-    unknown = run_claimscope("show", "zzzzzz", "--db", db)
-    assert unknown.returncode == 2 and "zzzzzz" in unknown.stderr.decode()
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_show_unknown_id_exit_2(filled_db):
+    proc = run_claimscope("show", "zzzzzz", "--db", filled_db)
+    assert proc.returncode == 2 and "zzzzzz" in proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr
 
 
 # ---------------------------------------------------------------- help
