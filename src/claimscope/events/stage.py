@@ -307,8 +307,8 @@ class EventStage:
         if sent.kind == "heading":
             return []
         stext = text[sent.start:sent.end]
-        toks = [Tok(sent.start + m.start(), sent.start + m.end(), norm(m.group()), m.group())
-                for m in TOKEN_RE.finditer(stext)]
+        toks = [Tok(sent.start + m.start(), sent.start + m.end(), _norm(g), g)
+                for m in TOKEN_RE.finditer(stext) for g in (m.group(),)]
         if not toks:
             return []
         words = [t.w for t in toks]
@@ -826,9 +826,21 @@ def _same(a: Role | None, b: Role | None) -> bool:
     return a.name.lower() == b.name.lower()
 
 
+_NORM: dict[str, str] = {}
+
+
+def _norm(w: str) -> str:
+    r = _NORM.get(w)
+    if r is None:
+        r = norm(w)
+        if len(_NORM) < 200_000:
+            _NORM[w] = r
+    return r
+
+
 def _contains(words: list[str], cue: tuple[str, ...]) -> bool:
     n = len(cue)
-    if n == 0 or n > len(words):
+    if n == 0 or n > len(words) or cue[0] not in words:
         return False
     for i in range(len(words) - n + 1):
         if tuple(words[i:i + n]) == cue:
