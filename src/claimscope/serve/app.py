@@ -231,9 +231,11 @@ class ErrorBody(BaseModel):
 
 # ---------------------------------------------------------------- parameters
 
-def _valid_date(value: str | None, name: str) -> str | None:
+def _valid_date(value: str | date | None, name: str) -> str | None:
     if value is None:
         return None
+    if isinstance(value, date):
+        return value.isoformat()
     try:
         date.fromisoformat(value)
     except ValueError:
@@ -250,15 +252,13 @@ def event_filter(
     country: Annotated[str | None, Query(pattern=CODE_PATTERN, description="Actor country (ISO alpha-3, IGO, NGO, EUR, UNO).")] = None,
     sector: Annotated[str | None, Query(pattern=CODE_PATTERN, description="Actor sector (PLOVER code, e.g. GOV, OPP).")] = None,
     aux: Annotated[list[AuxValue] | None, Query(description="Auxiliary mode (repeatable; all must hold).")] = None,
-    date_from: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Event day ≥ (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, description="Event day ≤ (YYYY-MM-DD).")] = None,
+    date_from: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Event day ≥ (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Event day ≤ (YYYY-MM-DD).")] = None,
     text: Annotated[str | None, Query(max_length=200, description="Substring of the event's sentence.")] = None,
     doc: Annotated[str | None, Query(max_length=64, description="Only events of this document id.")] = None,
 ) -> Q.EventFilter:
-    _valid_date(date_from, "date_from")
-    _valid_date(date_to, "date_to")
-    if date_from and date_to and date_from > date_to:
-        raise HTTPException(422, "date_from is after date_to")
+    date_from = _valid_date(date_from, "date_from")
+    date_to = _valid_date(date_to, "date_to")
     return Q.EventFilter(types=tuple(dict.fromkeys(type or ())), mode=mode or None,
                          actor=actor or None, recipient=recipient or None, country=country,
                          sector=sector, aux=tuple(dict.fromkeys(aux or ())), date_from=date_from,
@@ -370,15 +370,14 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
         q: Annotated[str | None, Query(max_length=200, description="Full-text search (all words).")] = None,
         site: Annotated[str | None, Query(max_length=200)] = None,
         language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code.")] = None,
-        date_from: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
-        date_to: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        date_from: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Published on or after (YYYY-MM-DD).")] = None,
+        date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Published on or before (YYYY-MM-DD).")] = None,
         sort: Literal["published", "title", "site", "added"] = "published",
         order: Order = "desc", limit: Limit = 20, offset: Offset = 0,
     ):
         """Search documents by full text, site, language and publication date."""
-        _valid_date(date_from, "date_from")
-        _valid_date(date_to, "date_to")
-        return Q.search_documents(db, q, site, language, date_from, date_to, sort, order, limit, offset)
+        return Q.search_documents(db, q, site, language, _valid_date(date_from, "date_from"),
+                                  _valid_date(date_to, "date_to"), sort, order, limit, offset)
 
     def _doc_or_404(doc_id: str) -> str:
         found = Q.document_id(db, doc_id)

@@ -49,6 +49,10 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+# an actor/recipient filter that is a known entity id matches that id only; otherwise a name part
+_IS_ID = "EXISTS (SELECT 1 FROM entities WHERE id = ?)"
+
+
 @dataclass(frozen=True)
 class EventFilter:
     types: tuple[str, ...] = ()
@@ -73,13 +77,13 @@ class EventFilter:
             clauses.append("e.mode = ?")
             params.append(self.mode)
         if self.actor:
-            clauses.append("(e.actor_id = ? OR e.actor_name LIKE ? ESCAPE '\\')")
-            params += [self.actor, like_escape(self.actor)]
+            clauses.append(f"(e.actor_id = ? OR (NOT {_IS_ID} AND e.actor_name LIKE ? ESCAPE '\\'))")
+            params += [self.actor, self.actor, like_escape(self.actor)]
         if self.recipient:
             clauses.append("EXISTS (SELECT 1 FROM event_roles r WHERE r.doc_id = e.doc_id AND "
                            "r.event_id = e.id AND r.role = 'recipient' AND "
-                           "(r.entity_id = ? OR r.name LIKE ? ESCAPE '\\'))")
-            params += [self.recipient, like_escape(self.recipient)]
+                           f"(r.entity_id = ? OR (NOT {_IS_ID} AND r.name LIKE ? ESCAPE '\\')))")
+            params += [self.recipient, self.recipient, like_escape(self.recipient)]
         for col, value in (("country", self.country), ("sector", self.sector)):
             if value:
                 clauses.append(f"EXISTS (SELECT 1 FROM entities en WHERE en.doc_id = e.doc_id "
