@@ -289,6 +289,12 @@ def test_html_without_main_text_fails_with_reason(analyze_text):
         analyze_text("<html><head><title>x</title></head><body><div></div></body></html>", "text/html")
 
 
+@pytest.mark.parametrize("body", ["Share this\nAll News\n\ntop of page\n", "Facebook | Telegram | Twitter\n"])
+def test_only_boilerplate_fails_with_reason(analyze_text, body):
+    with pytest.raises(ValueError, match="boilerplate"):
+        analyze_text(body)
+
+
 def test_given_metadata_wins(analyze_text):
     doc = analyze_text("The Council supports Ukraine.", title="Given title", published="2022-02-24T08:00:00",
                        author="A. Author", site="Site")
