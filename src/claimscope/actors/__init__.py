@@ -1,23 +1,22 @@
-"""actors stage: knowledge base, transliteration-aware keys, mention matching, linking."""
+"""actors stage: knowledge base, transliteration-aware keys, mention matching, linking.
+
+    kb = load_kb([Path("my.yaml")])
+    stage = ActorStage(kb)
+    stage(doc)            # fills doc.mentions and doc.entities
+    mentions_in(doc, a, b)
+    stage.entity_by_id["blr-gov"]
+"""
 from __future__ import annotations
 
-from pathlib import Path
-
-from claimscope.model import Document
-
-
-class KnowledgeBase:
-    def __init__(self, entries: list[dict]):
-        self.entries = entries
+from .kb import Entry, KnowledgeBase, load_kb
+from .keys import name_key, word_key
+from .stage import ActorStage, mentions_in
 
 
-def load_kb(extra_files: list[Path] | None = None) -> KnowledgeBase:
-    return KnowledgeBase([])
+def entity_by_id(kb: KnowledgeBase, eid: str) -> Entry | None:
+    """The knowledge-base entry behind a linked entity id (None for unlinked `x:` ids)."""
+    return kb.entries.get(eid)
 
 
-class ActorStage:
-    def __init__(self, kb: KnowledgeBase):
-        self.kb = kb
-
-    def __call__(self, doc: Document) -> Document:
-        return doc
+__all__ = ["ActorStage", "Entry", "KnowledgeBase", "entity_by_id", "load_kb", "mentions_in",
+           "name_key", "word_key"]

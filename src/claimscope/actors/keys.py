@@ -130,22 +130,31 @@ def word_key(word: str, lang: str | None = None) -> str:
     return "".join(out)
 
 
-_WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*", re.UNICODE)
+# a token: dotted acronym (U.S.), a web name (TUT.BY), or a word with inner apostrophes
+# (Zelens'kyy, O'Brien); hyphens split tokens; a possessive 's is not part of the token
+TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"
+    r"|[^\W_]+\.(?:by|BY|com|org|net|ru|ua|eu|pl|lt)\b"
+    r"|[^\W_]+(?:['’ʼ][^\W_]{2,})*",
+    re.UNICODE,
+)
+STOP = frozenset({"the"})  # tokens with no key: "Government of the Russian Federation"
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in TOKEN.finditer(text)]
 
 
 def name_key(text: str, lang: str | None = None) -> str:
-    """Key of a multi-word name: word keys joined by one space (empty words and 'the' dropped)."""
+    """Key of a multi-word name: word keys joined by one space ('the' and empty words dropped)."""
     keys = []
     if lang is None and _CYR.search(text):
         lang = cyrillic_language(text)
-    for m in _WORD.finditer(text):
-        for part in re.split(r"[-‐]", m.group(0)):
-            k = word_key(part, lang)
-            if k and k != "the":
-                keys.append(k)
+    for a, b in tokenize(text):
+        k = word_key(text[a:b], lang)
+        if k and k not in STOP:
+            keys.append(k)
     return " ".join(keys)
-
-
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII form of a name (for unlinked entity ids and display comparisons)."""
     s = "".join(_LATIN_MAP.get(c, c) for c in to_latin(text).lower())
