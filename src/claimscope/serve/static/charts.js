@@ -79,7 +79,7 @@
       data.types.forEach(function (t) {
         var n = w.counts[t] || 0; if (!n) return;
         var h = ih * n / max;
-        var r = el("rect", { x: x + bw * 0.1, y: y0 - h, width: Math.max(bw * 0.8, 1), height: h, fill: color(t), "class": "bar", "data-type": t }, g);
+        var r = el("rect", { x: x + bw * 0.1, y: y0 - h, width: Math.max(bw * 0.8, 2), height: h, fill: color(t), "class": "bar", "data-type": t }, g);
         tip(r, "week of " + w.week + ": " + t + " " + n);
         y0 -= h;
       });
@@ -100,9 +100,12 @@
     var W = Math.max(box.clientWidth - 20, 640), H = Math.max(520, Math.min(W * 0.7, 760));
     var cx = W / 2, cy = H / 2, R = Math.min(W, H) / 2 - 110;
     var pos = {}, maxW = nodes[0].weight || 1;
-    // order around the circle: strongest first, alternating sides to spread hubs
+    // spread the hubs around the circle: the i-th strongest node goes to slot i*stride mod N
+    var N = nodes.length, stride = Math.max(1, Math.round(N * 0.382));
+    function gcd(a, b) { return b ? gcd(b, a % b) : a; }
+    while (N > 1 && gcd(stride, N) !== 1) stride++;
     nodes.forEach(function (n, i) {
-      var a = -Math.PI / 2 + 2 * Math.PI * i / nodes.length;
+      var a = -Math.PI / 2 + 2 * Math.PI * ((i * stride) % N) / N;
       pos[n.id] = { x: cx + R * Math.cos(a), y: cy + R * Math.sin(a), a: a, r: 5 + 14 * Math.sqrt(n.weight / maxW), n: n };
     });
     var svg = el("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Actor network", "class": "network-svg" }, box);
