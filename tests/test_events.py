@@ -353,3 +353,24 @@ def test_span_invariant_on_corpus_like_text():
     check_spans(doc)
     ids = [e.id for e in doc.events]
     assert len(ids) == len(set(ids))
+
+
+def test_heading_names_the_issuer_for_we():
+    doc = Document(id="i", source="i", text="Statement by the Freedom Union on the border\n\nWe condemn the blockade.")
+    doc.sentences = [Sentence(0, "heading", 0, 44), Sentence(1, "sentence", 46, len(doc.text))]
+    doc.mentions = [Mention(17, 30, "Freedom Union", "fu")]
+    doc.entities = [Entity("fu", "Freedom Union", "organization", True)]
+    ev = only(STAGE(doc), "ACCUSE")
+    assert ev.actor.name == "Freedom Union"
+
+
+def test_nominal_event_actor_from_of_phrase():
+    ev = only(analyze("The invasion by Ruritania began at dawn."), "ASSAULT")
+    assert ev.actor.name == "Ruritania"
+
+
+def test_framing_line_without_verb_lends_its_subject():
+    text = "The Freedom Union:\n• Condemns the arrest of Marta Kovac.\n• Demands that Syldavia negotiate.\n"
+    doc = analyze(text)
+    assert [e.type for e in doc.events] == ["ACCUSE", "REQUEST"]
+    assert all(e.actor.name == "Freedom Union" for e in doc.events)

@@ -84,6 +84,10 @@ SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though"
                            "since", "after", "before", "once", "whereas"})
 NP_STOP = AUX | CLAUSE_WORDS | frozenset({",", ";", ":", "“", "”", '"', "(", ")", "–", "—", "-", "why",
                                           "how", "what", "there", "here", "«", "»", ".", "!", "?"})
+ISSUER_RE = re.compile(r"(?:(?:joint|official|public)\s+)?(?:statement|appeal|resolution|declaration|address|"
+                       r"remarks|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
+                       re.IGNORECASE)
+ISSUER_END = re.compile(r"\s+(?:on|about|regarding|concerning|in|at|ahead|to|over|for|after|with)\s+|[,:;(]")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -108,6 +112,7 @@ class Pred:
     imperative: bool = False
     passive: bool = False
     drop: bool = False
+    kind: str = "verb"
     vg_start: int = 0
     confidence: float = 0.7
 
@@ -147,6 +152,7 @@ class EventStage:
         ents = {e.id: e for e in doc.entities}
         ctx = _Ctx(doc, ents, _reference_year(doc))
         self._quote_speakers(doc, ctx)
+        ctx.speaker = self._issuer(doc, ctx)
         mentions = sorted(doc.mentions, key=lambda m: (m.start, -(m.end - m.start)))
         events: list[Event] = []
         mi = 0
@@ -165,6 +171,22 @@ class EventStage:
             ev.id = f"e{n}"
         doc.events = events
         return doc
+
+    def _issuer(self, doc: Document, ctx: _Ctx) -> Role | None:
+        """'Statement by X …', 'Appeal of X …' in a heading names who speaks as 'we'."""
+        for s in doc.sentences[:8]:
+            t = doc.text[s.start:s.end]
+            mt = ISSUER_RE.match(t)
+            if not mt:
+                continue
+            a = s.start + mt.end()
+            for m in doc.mentions:
+                if a <= m.start < a + 12 and m.end <= s.end and m.entity in ctx.ents:
+                    return self._role(ctx, m)
+            rest = ISSUER_END.split(t[mt.end():], 1)[0].rstrip(" .:\"“”")
+            if 0 < len(rest.split()) <= 8:
+                return Role(None, " ".join(rest.split()), a, a + len(rest), doc.text[a:a + len(rest)])
+        return None
 
     # ------------------------------------------------------------ quotations
     def _quote_speakers(self, doc: Document, ctx: _Ctx) -> None:
@@ -403,6 +425,8 @@ class EventStage:
         if stext.rstrip().endswith(":"):
             framers = [e for e, p in zip(events, preds) if p.match.trigger.frame or p.type == "REQUEST"]
             subj = events[0].actor if events else self._clause_subject(ctx, toks, words, mtoks, len(toks))
+            if subj is None and not matches and 1 <= len(toks) - 1 <= 8 and toks[0].raw[:1].isupper():
+                subj = _np_role(toks[:-1], text)  # 'The United Transitional Cabinet of Belarus:'
             ctx.framing_roles[sent.id] = (subj or speaker, [])
             if framers:
                 ctx.framing[sent.id] = framers[:1]
@@ -487,6 +511,7 @@ class EventStage:
                 p.type, p.mode = t.negated, t.negated_mode
                 p.aux.discard("negation")
             p.passive = passive
+            p.kind = kind
             if imperative:
                 p.imperative = True
                 if p.type != "REQUEST":
@@ -676,7 +701,11 @@ class EventStage:
         if p.imperative:
             actor = speaker
         else:
+            if kind_of(p) == "noun":
+                return self._noun_args(ctx, p, toks, words, mtoks), [], None
             actor = self._subject(ctx, toks, words, mtoks, vg, m)
+            if actor is None and vg > 0 and words[vg - 1] in ("and", "or") and prev_actor is not None:
+                actor = prev_actor
             if actor is None:
                 cs = _clause_start(words, vg)
                 np_toks = self._np_before(toks, words, cs, vg)
@@ -722,15 +751,35 @@ class EventStage:
                     break
         return actor, recips, obj
 
+    def _noun_args(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
+                   mtoks: list[tuple[int, int, Mention]]) -> Role | None:
+        """The actor of a nominal event: 'invasion of/by X', "X's invasion", 'Russian invasion'."""
+        m = p.match
+        for a, b, mm in mtoks:
+            if m.end <= a <= m.end + 4 and words[a - 1] in ("of", "by", "the") and \
+                    any(w in ("of", "by") for w in words[m.end:a]):
+                return self._role(ctx, mm)
+            if b == m.start or (b == m.start - 1 and words[b] in ("'s", "’s")) or (
+                    b <= m.start and m.start - b <= 2 and all(t.w.endswith(ADJ_SUFFIXES) or t.w in ("full-scale",)
+                                                           for t in toks[b:m.start])):
+                if words[a] not in PRONOUNS:
+                    return self._role(ctx, mm)
+        return None
+
     def _np_before(self, toks: list[Tok], words: list[str], cs: int, vg: int) -> list[Tok]:
         """The noun phrase right before the verb group (no dependency parse: stop words)."""
         j = vg
         while j > cs and j > vg - 9:
             w = words[j - 1]
-            if w in NP_STOP or w in self.reporting or (w.endswith("ed") and toks[j - 1].raw.islower() and j < vg):
+            if w in NP_STOP or w in self.reporting or (w.endswith("ed") and toks[j - 1].raw.islower()
+                                                         and w not in ("need", "indeed")):
                 break
             j -= 1
+        if j > 0 and words[j - 1] in BE:
+            return []  # a predicate nominal: 'it is a good occasion to condemn'
         np = toks[j:vg]
+        if np and (np[-1].w in PREPS or np[-1].w in DETERMINERS or np[-1].w in ("and", "or", "than", "enough")):
+            return []
         while np and np[0].w in ("and", "but", "so", "then", "as", "if", "while", "also", "only", "even"):
             np = np[1:]
         if np and np[0].w in PREPS:
@@ -756,6 +805,8 @@ class EventStage:
             if _in_pp(words, a) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])):
                 pp_end = b
                 continue
+            if words[a] in ("our", "my", "their", "its", "his", "her", "your") and b - a == 1:
+                continue  # 'Our volunteers …': the possessor is not the subject
             cands.append((a, b, mm))
         if not cands and cs > 0 and words[cs - 1] == ",":
             # an adverbial clause before: 'In 2020, X did …' / 'X, in response, did …'
@@ -781,6 +832,10 @@ class EventStage:
 
 def _span(doc: Document, start: int, end: int) -> Span:
     return Span(start, end, doc.text[start:end])
+
+
+def kind_of(p: "Pred") -> str:
+    return p.kind
 
 
 def _strip_quantity(np: list[Tok]) -> list[Tok]:
