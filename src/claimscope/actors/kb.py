@@ -381,6 +381,8 @@ class KnowledgeBase:
         if via == "metonym" or (e.capitalized and via in ("name", "alias")):
             cap = True
         lower_ok = False
+        if via == "metonym":
+            lower_ok = True  # "the kremlin"
         if single and via in ("name", "alias") and not exact and not cap:
             cap = lower_ok = True  # "belarus", "russia" (spelled so on purpose), never "loss"
         plist = self.patterns.setdefault(key, [])

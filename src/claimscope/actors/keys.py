@@ -8,7 +8,14 @@ BGN transform of the detected language). Examples::
     Lukashenka, Lukashenko, Łukašenka, Лукашэнка, Лукашенко      -> lukaSenka
     Tsikhanouskaya, Cichanoŭskaja, Ціханоўская                   -> cihanauskaia
     Tsikhanouski, Cichanoŭski                                    -> cihanauski
-    Latushka, Łatuška, Латушка                                   -> laTuSka  (shown upper = sh)
+    Latushka, Łatuška, Латушка                                   -> latuSka  (S = sh, C = ch)
+
+Folding: Łacinka/Polish/Czech/Baltic letters to English digraphs (and "ch" to [x] in words
+carrying such letters); ISO 9 â/û to ia/iu; then sh/sch/sz/š -> S, zh/ž -> Z, ch/cz/č -> C,
+kh/h/g -> h (Belarusian/Ukrainian г is h, Russian g), ts/tz/c -> c, x -> ks, w -> v, y/j -> i,
+o -> a (akanne: Lukashenko ~ Lukashenka), an i-glide after a consonant dropped (Sviatlana ~
+Svyatlana ~ Śviatłana), v after a vowel before a consonant -> u (Kozlov ~ Kazlou), doubled
+letters single.
 
 Different languages' forms of a name (Belarusian Tsikhanouskaya vs Russian Tikhanovskaya) are
 *not* unified by the key; the knowledge base lists them as aliases.
@@ -36,7 +43,9 @@ _LATIN_MAP = {
     "č": "ch", "ż": "zh", "ę": "e", "ą": "a", "ó": "u", "ř": "rzh", "ě": "e", "ů": "u",
     "ė": "e", "į": "i", "ų": "u", "ū": "u", "ā": "a", "ē": "e", "ī": "i", "ņ": "n", "ļ": "l",
     "ķ": "k", "ģ": "g", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d",
-    "þ": "th", "ı": "i", "ʹ": "", "ʼ": "", "'": "", "’": "", "ˮ": "", "`": "",
+    "þ": "th", "ı": "i", "ʹ": "", "ʼ": "", "'": "", "’": "", "ˮ": "", "`": "", "·": "",
+    # ISO 9: я â, ю û, щ ŝ, є ê (Ukrainian), э è
+    "â": "ia", "û": "iu", "ŝ": "shch", "ê": "ie", "è": "e", "ǎ": "ia",
 }
 _VOWELS = set("aeiou")
 
@@ -71,7 +80,7 @@ def to_latin(word: str, lang: str | None = None) -> str:
     """Romanise one word: Cyrillic via ICU BGN per language, others via Any-Latin."""
     if _CYR.search(word):
         lang = lang or cyrillic_language(word)
-        return _TRANS.get(lang, _TRANS["ru"]).transliterate(word)
+        return _TRANS.get(lang, _TRANS["ru"]).transliterate(word).replace("·", "")
     if word.isascii():
         return word
     if any(c.isalpha() and ord(c) > 0x24F for c in word):  # Greek, Georgian, ...
@@ -81,8 +90,8 @@ def to_latin(word: str, lang: str | None = None) -> str:
 
 _SUBS = [  # applied in order on a lower-case ASCII-ish string
     ("shch", "Sc"), ("szcz", "Sc"), ("sch", "S"), ("tch", "C"), ("cz", "C"), ("sz", "S"),
-    ("sh", "S"), ("zh", "Z"), ("kh", "h"), ("ch", "C"), ("ck", "k"), ("ts", "c"), ("tz", "c"), ("dz", "Dz"),
-    ("ph", "f"), ("x", "ks"), ("w", "v"), ("q", "k"), ("y", "i"), ("j", "i"),
+    ("sh", "S"), ("zh", "Z"), ("kh", "h"), ("ch", "C"), ("ts", "c"), ("tz", "c"), ("dz", "Dz"),
+    ("ph", "f"), ("x", "ks"), ("w", "v"), ("q", "k"), ("y", "i"), ("j", "i"), ("g", "h"),
 ]
 
 

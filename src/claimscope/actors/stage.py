@@ -13,7 +13,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import ahocorasick
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from claimscope.model import Document, Entity, Mention, Span
@@ -62,6 +61,10 @@ _WE = frozenset({"we", "our", "us", "ours", "ourselves"})
 _STATEMENT_WORDS = re.compile(
     r"\b(statements?|appeal|resolution|declaration|address|communiqu[eé]|letter|remarks|"
     r"position|announcement|press release|open letter|decision|manifesto)\b", re.I)
+_DOC_NOUN = re.compile(
+    r"(?:['’]s)?\s+(?:Charter|Convention|Treaty|Memorandum|Declaration|Covenant|Statute|Act|"
+    r"Accords?|Agreement|Protocol|obligations|commitments|standards|principles|membership|"
+    r"member states|member countries|Summit|Format|Day)\b")
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
 
 # unknown names
@@ -140,6 +143,11 @@ class ActorStage:
                 if kinds & {"person"} or (" " not in key and kinds & {"organization", "igo"}):
                     fz.update(t for t in key.split(" ") if len(t) >= 5 and not t.isdigit())
         self._fuzzy_vocab = sorted(fz)
+        self._fz_lower: dict[str, set[str]] = {}
+        self._fz_skel: dict[str, list[str]] = {}
+        for t in self._fuzzy_vocab:
+            self._fz_lower.setdefault(t.lower(), set()).add(t)
+            self._fz_skel.setdefault(_skeleton(t.lower()), []).append(t)
         self._fuzzy_cache: dict[str, str | None] = {}
         self._forms: dict[str, set[str]] = {}
         self._heads_of: dict[str, list[tuple[str, Entry]]] = {}
@@ -150,19 +158,27 @@ class ActorStage:
 
     # ------------------------------------------------------------------ helpers
     def _fuzzy(self, key: str) -> str | None:
+        """A vocabulary name token for an unknown token key, or None. Accepted: the same key
+        once case classes are merged (Łacinka letters typed without marks: Statkievic ~
+        Statkievič; "ch" read as [x]: Chrenin ~ Khrenin), or one vowel edit on a key of six
+        letters or more with the same consonants and the same ending (no gender flips:
+        Tsikhanouski never becomes Tsikhanouskaya)."""
         if key in self._fuzzy_cache:
             return self._fuzzy_cache[key]
         res = None
-        if len(key) >= 6:
-            maxd = 1 if len(key) < 10 else 2
-            got = process.extract(key, self._fuzzy_vocab, scorer=Levenshtein.distance,
-                                  score_cutoff=maxd, limit=3)
-            ok = [(c, d) for c, d, _ in got if c[0] == key[0] and c[-2:] == key[-2:]
-                  and abs(len(c) - len(key)) <= 1]
-            if ok:
-                ok.sort(key=lambda x: x[1])
-                if len(ok) == 1 or ok[0][1] < ok[1][1]:
-                    res = ok[0][0]
+        for q in dict.fromkeys((key.lower(), key.replace("C", "h").lower())):
+            got = self._fz_lower.get(q)
+            if got and len(got) == 1:
+                res = next(iter(got))
+                break
+        if res is None and len(key) >= 6:
+            q = key.lower()
+            skel = _skeleton(q)
+            cands = [c for c in self._fz_skel.get(skel, ()) if
+                     Levenshtein.distance(q, c.lower()) == 1 and c.lower()[-2:] == q[-2:]
+                     and c[0].lower() == q[0]]
+            if len(cands) == 1:
+                res = cands[0]
         self._fuzzy_cache[key] = res
         return res
 
@@ -205,7 +221,7 @@ class ActorStage:
             c = self._vocab.get(k)
             if c is None:
                 a, b = spans[ti]
-                if text[a].isupper() and len(k) >= 6 and not k.isdigit():
+                if text[a].isupper() and len(k) >= 5 and not k.isdigit():
                     f = self._fuzzy(k)
                     if f is not None:
                         c = self._vocab[f]
@@ -270,6 +286,8 @@ class ActorStage:
                 continue
             if p.via == "metonym" and not self._metonym_ok(text, c):
                 continue
+            if _DOC_NOUN.match(text, c.end):
+                continue  # "UN Charter", "Budapest Memorandum", "OSCE obligations"
             c.entity = p.entries[0]
             c.via = "fuzzy" if c.fuzzy else self._via(p, text[c.start:c.end], c.entity)
             counts[c.entity] = counts.get(c.entity, 0) + 1
@@ -299,8 +317,10 @@ class ActorStage:
         comps = self._compositions(text, linked, on)
         for c in comps:
             take(c)
+        nested = []
         for c in linked:
-            take(c)
+            if not take(c) and any(x.start <= c.start and c.end <= x.end for x in comps):
+                nested.append(c)  # "Lukashenko" inside "Lukashenko regime"
         # anaphoric definite NPs ("the cabinet"), role heads, pronouns
         mentions.sort(key=lambda c: c.start)
         self._anaphors(text, mentions, take, on)
@@ -332,8 +352,18 @@ class ActorStage:
                 ent = Entity(eid, name, kind, False, [name], None, sector)
                 ents[eid] = ent
             ent.mentions.append(Span(a, b, text[a:b]))
-        doc.mentions.sort(key=lambda m: (m.start, m.end))
+        for c in nested:
+            assert c.entity
+            doc.mentions.append(Mention(c.start, c.end, text[c.start:c.end], c.entity, "nested"))
+            ent = ents.get(c.entity)
+            if ent is None:
+                ent = self._entity(c.entity, on)
+                ents[c.entity] = ent
+            ent.mentions.append(Span(c.start, c.end, text[c.start:c.end]))
+            surfaces.setdefault(c.entity, []).append(text[c.start:c.end])
+        doc.mentions.sort(key=lambda m: (m.start, -m.end))
         for eid, ent in ents.items():
+            ent.mentions.sort(key=lambda sp: sp.start)
             if ent.linked:
                 ent.aliases = self._aliases(eid, surfaces.get(eid, []))
         doc.entities = sorted(ents.values(), key=lambda e: e.mentions[0].start)
@@ -715,6 +745,10 @@ class ActorStage:
             if len(out) >= 12:
                 break
         return out
+
+
+def _skeleton(key: str) -> str:
+    return re.sub(r"[aeiou]", "", key)
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
