@@ -384,7 +384,7 @@ class EventStage:
             contexts = list(dict.fromkeys(f.contexts + [c for p in preds for c in p.contexts]))
             ev = Event("", f.type, mode, _span(doc, sent.start, sent.end), tspan, sent.id,
                        actor=f.actor, recipients=list(f.recipients), object=None,
-                       contexts=contexts, aux=list(f.aux), date=self._date(ctx, sent, toks),
+                       contexts=contexts, aux=list(f.aux),
                        confidence=round(min(f.confidence, 0.9), 2))
             return [ev]
 
@@ -419,7 +419,7 @@ class EventStage:
                        _span(doc, toks[m.start].start, toks[m.end - 1].end), sent.id,
                        actor=actor, recipients=recips, object=obj,
                        contexts=list(dict.fromkeys(p.contexts)), aux=sorted(p.aux),
-                       date=self._date(ctx, sent, toks), confidence=round(p.confidence, 2))
+                       confidence=round(p.confidence, 2))
             events.append(ev)
 
         if stext.rstrip().endswith(":"):
@@ -821,12 +821,6 @@ class EventStage:
         return None
 
     # ------------------------------------------------------------ dates
-    def _date(self, ctx: _Ctx, sent: Sentence, toks: list[Tok]) -> str | None:
-        for t in ctx.doc.times:
-            if t.start >= sent.start and t.end <= sent.end and t.value:
-                return t.value
-        return ctx.doc.published
-
 
 # ---------------------------------------------------------------- helpers
 
