@@ -1,0 +1,70 @@
+"""`claimscope actors lint` and `claimscope actors find NAME` (mounted by the main CLI)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .kb import KnowledgeBase, builtin_files, load_entries
+
+app = typer.Typer(help="Inspect the actor knowledge base.", no_args_is_help=True)
+
+KbOpt = Annotated[Optional[list[Path]], typer.Option("--kb", help="Extra knowledge-base YAML file (repeatable).")]
+
+
+def lint_problems(extra: list[Path] | None) -> list[str]:
+    """All problems of the built-in files plus `extra`: bad entries, duplicate ids, duplicate
+    aliases within an entry, and keys that two different entries share."""
+    problems: list[str] = []
+    entries = load_entries(builtin_files() + list(extra or []), problems)
+    kb = KnowledgeBase(entries, problems)
+    for e in entries:
+        seen: set[str] = set()
+        for a in e.aliases:
+            if a in seen and not e.derived_from:
+                problems.append(f"{e.source}: entry {e.id}: duplicate alias {a!r}")
+            seen.add(a)
+    for key, plist in sorted(kb.patterns.items()):
+        for p in plist:
+            if p.via not in ("name", "alias") or len(p.entries) < 2:
+                continue
+            kinds = {kb.entries[i].kind for i in p.entries}
+            # the same surname for two people is expected (resolved by context); report the rest
+            if kinds == {"person"} and " " not in key:
+                continue
+            if p.surface in ("Foreign Ministry", "Ministry of Foreign Affairs"):
+                continue  # shared on purpose: resolved by the country the text is about
+            problems.append(f"colliding key {key!r} ({p.surface!r}): {', '.join(sorted(p.entries))}")
+    return problems
+
+
+@app.command()
+def lint(kb: KbOpt = None) -> None:
+    """Check the knowledge base: bad codes and fields, duplicates, colliding keys."""
+    problems = lint_problems(kb)
+    for p in problems:
+        typer.echo(p)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok")
+
+
+@app.command()
+def find(name: str, kb: KbOpt = None) -> None:
+    """Show which entry a spelling resolves to, the key it folded to, and how it matched."""
+    from . import ActorStage, load_kb
+
+    stage = ActorStage(load_kb(kb))
+    patterns, key, fuzzy = stage.resolve_name(name)
+    typer.echo(f"key: {key}")
+    if not patterns:
+        typer.echo("no entry")
+        raise typer.Exit(1)
+    for p in patterns:
+        how = "fuzzy" if fuzzy else p.via
+        for eid in p.entries:
+            e = stage.kb.entries[eid]
+            typer.echo(f"{eid}\t{e.name}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t"
+                       f"via {how} (as {p.surface!r})")
