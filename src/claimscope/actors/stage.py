@@ -319,7 +319,8 @@ class ActorStage:
             take(c)
         nested = []
         for c in linked:
-            if not take(c) and any(x.start <= c.start and c.end <= x.end for x in comps):
+            if not take(c) and self.kb.entries[c.entity].kind == "person" and any(
+                    x.start <= c.start and c.end <= x.end for x in comps):
                 nested.append(c)  # "Lukashenko" inside "Lukashenko regime"
         # anaphoric definite NPs ("the cabinet"), role heads, pronouns
         mentions.sort(key=lambda c: c.start)
@@ -566,16 +567,14 @@ class ActorStage:
         """The organisation that issues the document: named in the title or a heading with a
         statement word, or the subject of the first sentence that says it issued something."""
         heads: list[tuple[int, int]] = []
-        if doc.sentences:
-            for s in doc.sentences[:6]:
-                if s.kind == "heading":
-                    heads.append((s.start, s.end))
-        else:
-            pos = 0
-            for line in text.split("\n")[:12]:
-                if line.strip() and len(line) < 250 and not re.search(r"[.!?]\s*$", line.strip()):
-                    heads.append((pos, pos + len(line)))
-                pos += len(line) + 1
+        for s in doc.sentences[:6]:
+            if s.kind == "heading":
+                heads.append((s.start, s.end))
+        pos = 0
+        for line in text.split("\n")[:12]:
+            if line.strip() and len(line) < 250 and not re.search(r"[.!?]\s*$", line.strip()):
+                heads.append((pos, pos + len(line)))
+            pos += len(line) + 1
         for a, b in heads:
             seg = text[a:b]
             sm = _STATEMENT_WORDS.search(seg)
