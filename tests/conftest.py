@@ -1,5 +1,8 @@
 """Shared fixtures: the ../shared corpus and schema, one Pipeline per session, a local HTTP
-server, and helpers to run the CLI in-process (CliRunner) or as a real process."""
+server, and helpers to run the CLI in-process (CliRunner) or as a real process.
+
+Test modules must not `import conftest` (other conftest.py files under tests/ shadow the name):
+they use the fixtures, and compute corpus paths from their own __file__ for parametrization."""
 from __future__ import annotations
 
 import json
@@ -84,6 +87,12 @@ def run_claimscope(*args: str, input: bytes | None = None, cwd: Path | None = No
                           cwd=cwd, timeout=timeout, env=env)
 
 
+@pytest.fixture(scope="session")
+def claimscope_proc():
+    """`run_claimscope(*args, input=None)`: the real entry point in a subprocess."""
+    return run_claimscope
+
+
 # ---------------------------------------------------------------- local HTTP server
 
 TEXT_BODY = ("The Coordination Council of Belarus fully supports the people of Ukraine.\n\n"
@@ -146,6 +155,12 @@ class _QuietServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):  # clients hang up on /slow and /big
         pass
+
+
+@pytest.fixture(scope="session")
+def served() -> dict[str, str]:
+    """The bodies the local server sends for /text and /page.html."""
+    return {"text": TEXT_BODY, "html": HTML_BODY}
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,11 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, run_claimscope
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
 GOOD_A = "The Coordination Council of Belarus fully supports the people of Ukraine. Glory to Ukraine!"
 GOOD_B = "We call on the governments of all countries to provide Ukraine with assistance.\n\nLong live Belarus!"
@@ -67,12 +68,12 @@ def bad(tmp_path, http_server):
     ]
 
 
-def test_bad_inputs_in_one_batch(tmp_path, good, bad):
+def test_bad_inputs_in_one_batch(tmp_path, good, bad, claimscope_proc):
     malformed = tmp_path / "malformed.html"
     malformed.write_text(MALFORMED_HTML, "utf-8")
     db = tmp_path / "batch.db"
     inputs = [good[0], *[b for b, _ in bad], malformed, good[1]]
-    proc = run_claimscope("analyze", *inputs, "--db", db)
+    proc = claimscope_proc("analyze", *inputs, "--db", db)
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert "Traceback" not in err and "Error:" not in err.replace("error:", "")
@@ -289,24 +290,24 @@ def test_stats_json(filled_db, cli):
     (["{good}", "--no-such-option"], 2),
     ([], 2),
 ], ids=["ok", "failed-doc", "bad-format", "bad-option", "no-inputs"])
-def test_analyze_exit_codes(tmp_path, good, args, code):
+def test_analyze_exit_codes(tmp_path, good, claimscope_proc, args, code):
     fill = {"good": good[0], "db": tmp_path / "e.db", "tmp": tmp_path}
-    proc = run_claimscope("analyze", *[a.format(**fill) for a in args])
+    proc = claimscope_proc("analyze", *[a.format(**fill) for a in args])
     assert proc.returncode == code, proc.stderr
     assert b"Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("command", ["show abc", "stats", "export"])
-def test_missing_db_is_one_line_exit_2(tmp_path, command):
-    proc = run_claimscope(*command.split(), "--db", tmp_path / "nope.db")
+def test_missing_db_is_one_line_exit_2(tmp_path, claimscope_proc, command):
+    proc = claimscope_proc(*command.split(), "--db", tmp_path / "nope.db")
     assert proc.returncode == 2
     err = proc.stderr.decode().strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err and "nope.db" in err
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_show_unknown_id_exit_2(filled_db):
-    proc = run_claimscope("show", "zzzzzz", "--db", filled_db)
+def test_show_unknown_id_exit_2(filled_db, claimscope_proc):
+    proc = claimscope_proc("show", "zzzzzz", "--db", filled_db)
     assert proc.returncode == 2 and "zzzzzz" in proc.stderr.decode()
     assert b"Traceback" not in proc.stderr
 

@@ -5,13 +5,18 @@ sentences, entity mentions, event span/trigger/actor/recipients/object, times â€
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from claimscope.model import Document, Failure
 from claimscope.serialize import from_analysis, to_analysis
 
-from conftest import DEV_FILES, FOUNDATION, SEED_FILES
+TESTS = Path(__file__).resolve().parent
+CORPUS = TESTS.parents[1] / "shared" / "corpus"
+SEED_FILES = sorted((CORPUS / "seeds").glob("*.txt"))
+DEV_FILES = sorted((CORPUS / "dev").glob("*.txt"))
+FOUNDATION = TESTS / "data" / "foundation"
 
 FIXTURES = sorted(p for p in FOUNDATION.iterdir() if p.is_file())
 ALL_INPUTS = SEED_FILES + DEV_FILES + FIXTURES

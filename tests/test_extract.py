@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,9 @@ from claimscope.model import RawDocument
 from claimscope.pipeline import Pipeline, PipelineConfig
 from claimscope.read import iter_inputs
 
-from conftest import FOUNDATION, SEEDS, run_claimscope
+TESTS = Path(__file__).resolve().parent
+SEEDS = TESTS.parents[1] / "shared" / "corpus" / "seeds"
+FOUNDATION = TESTS / "data" / "foundation"
 
 
 def _seed(prefix: str):
@@ -237,10 +240,10 @@ def test_malformed_boilerplate_file(tmp_path, body):
 
 
 @pytest.mark.parametrize("name", ["bad-regex", "unknown-field", "missing-id"])
-def test_bad_boilerplate_cli_one_line_exit_2(tmp_path, name):
+def test_bad_boilerplate_cli_one_line_exit_2(tmp_path, claimscope_proc, name):
     body, entry, field = BAD_FILES[name]
     path = _write(tmp_path, "bad.yaml", body)
-    proc = run_claimscope("analyze", _seed("000"), "--boilerplate", path, "--db", tmp_path / "x.db")
+    proc = claimscope_proc("analyze", _seed("000"), "--boilerplate", path, "--db", tmp_path / "x.db")
     assert proc.returncode == 2, proc.stderr
     err = proc.stderr.decode().strip()
     assert len(err.splitlines()) == 1, err

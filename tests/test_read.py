@@ -11,7 +11,7 @@ import pytest
 from claimscope.model import Failure, RawDocument
 from claimscope.read import ReadOptions, decode, iter_inputs
 
-from conftest import CLAIMSCOPE, HTML_BODY, TEXT_BODY, run_claimscope
+HTML_BODY = (Path(__file__).resolve().parent / "data" / "foundation" / "statement.html").read_text("utf-8")
 
 RU = ("Координационный совет Беларуси полностью поддерживает правительство и народ независимой "
       "Украины в их решительной борьбе с агрессором. Мы сочувствуем боли, через которую вы "
@@ -154,8 +154,8 @@ def test_stdin_via_cli(cli):
     assert analysis["document"]["text"] == "The Council supports Ukraine. We call on all countries to help."
 
 
-def test_stdin_via_subprocess_cp1251():
-    proc = run_claimscope("analyze", "-", "--format", "json", "--quiet", input=RU.encode("cp1251"))
+def test_stdin_via_subprocess_cp1251(claimscope_proc):
+    proc = claimscope_proc("analyze", "-", "--format", "json", "--quiet", input=RU.encode("cp1251"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["document"]["text"] == RU
 
@@ -165,15 +165,15 @@ def test_stdin_html(cli):
     assert result.exit_code == 0, result.output
     analysis = json.loads(result.stdout)
     assert analysis["document"]["media_type"] == "text/html"
-    assert "fully supports the government" in analysis["document"]["text"]
+    assert "Council listed its demands" in analysis["document"]["text"]
 
 
 # ---------------------------------------------------------------- URLs
 
-def test_url_text(http_server):
+def test_url_text(http_server, served):
     [raw] = _all([http_server + "/text"])
     assert isinstance(raw, RawDocument)
-    assert raw.data == TEXT_BODY.encode() and raw.media_type == "text/plain"
+    assert raw.data == served["text"].encode() and raw.media_type == "text/plain"
 
 
 def test_url_html(http_server, pipeline):
@@ -189,10 +189,10 @@ def test_url_404(http_server):
     assert isinstance(fail, Failure) and "404" in fail.reason
 
 
-def test_url_redirect_followed(http_server):
+def test_url_redirect_followed(http_server, served):
     [raw] = _all([http_server + "/redirect"])
     assert isinstance(raw, RawDocument)
-    assert raw.data == TEXT_BODY.encode()
+    assert raw.data == served["text"].encode()
     assert raw.meta["url"] == http_server + "/text"
 
 
@@ -272,7 +272,7 @@ def _warc(path: Path, pages: list[tuple[str, bytes, str]], gzip: bool = False) -
                                                           http_headers=headers))
 
 
-PAGE2 = HTML_BODY.replace("Council backs Ukraine", "Second page").encode()
+PAGE2 = HTML_BODY.replace("Council calls for sanctions", "Second page").encode()
 
 
 @pytest.mark.parametrize("gzip", [False, True], ids=["warc", "warc.gz"])
@@ -286,7 +286,7 @@ def test_warc_response_records(tmp_path, pipeline, gzip):
     docs = _docs(items)
     assert [d.source for d in docs] == ["https://example.org/1", "https://example.org/2"]
     assert all(d.media_type == "text/html" for d in docs)
-    assert "fully supports the government" in pipeline.analyze(docs[0]).text
+    assert "Council listed its demands" in pipeline.analyze(docs[0]).text
 
 
 def test_warc_in_directory(tmp_path):
@@ -320,7 +320,3 @@ def test_unreadable_warc_is_a_failure(tmp_path, content):
     items = _all([path])
     assert not _docs(items)
     assert len(_fails(items)) == 1
-
-
-def test_claimscope_binary_installed():
-    assert CLAIMSCOPE.exists()

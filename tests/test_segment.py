@@ -216,10 +216,12 @@ def test_hyphenated_word_is_not_a_bullet():
 # ---------------------------------------------------------------- seeds
 
 def test_seed_003_list(pipeline):
-    from conftest import SEEDS
+    from pathlib import Path
+
     from claimscope.read import iter_inputs
 
-    [raw] = iter_inputs([str(next(SEEDS.glob("003_*.txt")))])
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+    [raw] = iter_inputs([str(next(seeds.glob("003_*.txt")))])
     doc = pipeline.analyze(raw)
     items = [s for s in doc.sentences if s.kind == "list_item"]
     assert len(items) == 3
