@@ -103,7 +103,10 @@ Declare Use Expand Refuse Demand Remember Put Release Proclaim Conduct Currently
 Most Some All Any Every Each No Not None Nobody Throughout Hence However Moreover Furthermore
 Meanwhile Thus Therefore Allegedly Given Taking Speaking According Among Despite Although Both
 Among Here There Then Now Yet Still Just Only Even Being Having Among Updated Thank Please Let
-God Mid Preservation Chornobyl Golos""".split())
+God Mid Preservation Chornobyl Golos Another Yet New Old""".split())
+_TITLE_WORDS = frozenset("""representative minister secretary state foreign high prime deputy general
+chief special rapporteur president vice chairman chairwoman head director ambassador spokesman
+spokesperson commissioner chancellor premier envoy officer affairs council""".split())
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄЎҐ][a-zß-öø-ÿā-ſа-яёіїєўґ'’\-]+$")
 
 
@@ -655,11 +658,11 @@ class ActorStage:
         m = re.match(r"[\s,.–—-]*(?:[\w’'-]+\s+){0,8}?(?:" + "|".join(sorted(_SPEECH)) + r")\b",
                      after)
         if m:
-            region = (b, b + m.end() + 60)
-            cand = [c for c in mentions if region[0] <= c.start < region[1] and c.entity]
-            # the nearest name after the verb or before it
+            # the speaker stands between the quotation and the verb, or right after the verb
+            cand = [c for c in mentions if b <= c.start < b + m.end() + 25 and c.entity]
             if cand:
                 return cand[0].entity
+            return None
         before = text[max(0, a - 120):a]
         if re.search(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$", before):
             cand = [c for c in mentions if a - 120 <= c.start < a and c.entity]
@@ -702,6 +705,8 @@ class ActorStage:
             if len(name) > 80:
                 continue
             low = [x.lower() for x in words]
+            if all(x in _TITLE_WORDS or x in _ROLE_CUES or x in ("of", "for", "and") for x in low):
+                continue  # "High Representative", "Secretary of State"
             is_org = low[-1] in _ORG_HEADS and len(words) >= 2
             # role cue in the three words before
             before = text[max(0, s - 40):s]
