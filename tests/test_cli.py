@@ -360,8 +360,6 @@ def test_help_in_process(cli, command):
 
 # ---------------------------------------------------------------- a crashing stage is one failure, not a crashed batch
 
-@pytest.mark.xfail(strict=True, reason="pipeline.Pipeline.run catches only ValueError: an unexpected exception "
-                   "in any stage (e.g. an AttributeError in actors) aborts the whole batch (cli exit 3)")
 def test_unexpected_stage_error_is_a_per_document_failure(tmp_path, good, monkeypatch):
     from claimscope.model import Document, Failure
     from claimscope.pipeline import Pipeline

@@ -294,8 +294,6 @@ def test_warc_in_directory(tmp_path):
     assert [d.source for d in _docs(_all([tmp_path]))] == ["https://example.org/1"]
 
 
-@pytest.mark.xfail(strict=True, reason="read._read_warc: a record cut short is yielded as a document "
-                   "with partial data (or silently dropped), no Failure")
 @pytest.mark.parametrize("where, offset", [("payload", 400), ("headers", 50)])
 def test_truncated_warc(tmp_path, where, offset):
     full = tmp_path / "full.warc"
@@ -311,8 +309,6 @@ def test_truncated_warc(tmp_path, where, offset):
     assert "truncated" in fail.reason or "malformed" in fail.reason
 
 
-@pytest.mark.xfail(strict=True, reason="read._read_warc: a .warc file that is not a WARC (or is empty) "
-                   "yields nothing at all: the input silently disappears instead of a Failure")
 @pytest.mark.parametrize("content", [b"this is not a WARC file at all\r\n\r\n", b""], ids=["garbage", "empty"])
 def test_unreadable_warc_is_a_failure(tmp_path, content):
     path = tmp_path / "bad.warc"

@@ -127,8 +127,6 @@ def test_heading_then_sentences():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="segment.segment: a short paragraph whose last sentence lacks final "
-                   "punctuation becomes ONE heading spanning several sentences")
 def test_paragraph_with_sentence_boundary_is_not_a_heading():
     text = "Intro paragraph here.\n\nThe Council met on Monday. It said nothing about it\n\nMore text follows here."
     got = kinds(text)

@@ -61,3 +61,5 @@ class Pipeline:
                 yield self.analyze(item)
             except ValueError as exc:  # stages raise ValueError for bad content
                 yield Failure(item.source, "analyze", str(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug on one document must not end the batch
+                yield Failure(item.source, "analyze", f"internal error: {exc.__class__.__name__}: {exc}")

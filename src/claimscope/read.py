@@ -141,11 +141,16 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
 
     n = 0
     try:
+        size = path.stat().st_size
         with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
+            records = ArchiveIterator(handle)
+            for record in records:
+                n += 1
+                if not record.format.startswith("warc"):
+                    yield Failure(str(path), "read", "not a WARC file (no WARC record header)")
+                    return
                 if record.rec_type != "response":
                     continue
-                n += 1
                 uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
                 ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
                 if "html" not in ctype.lower():
@@ -154,18 +159,22 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
                 if len(data) > opts.max_bytes:
                     yield Failure(uri, "read", f"too large: > limit {opts.max_bytes:,} bytes")
                     continue
-                declared = record.rec_headers.get_header("Content-Length")
-                meta = {"url": uri}
-                date = record.rec_headers.get_header("WARC-Date")
-                if date:
-                    meta["crawled"] = date
-                if declared and record.length is not None and int(declared) > record.length:
-                    yield Failure(uri, "read", "truncated WARC record")
+                # the record's reader counts down its declared Content-Length: bytes still
+                # owed after the payload ran out mean the archive was cut inside this record
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    yield Failure(uri, "read", f"truncated WARC record ({missing:,} bytes missing)")
                     continue
+                meta = {"url": uri}
                 yield RawDocument(uri, data=data, media_type="text/html", meta=meta)
+            if n == 0:
+                yield Failure(str(path), "read", "not a WARC file (no records)")
+            elif records.offset < size:
+                yield Failure(f"{path}#{n + 1}", "read",
+                              f"truncated WARC record ({size - records.offset:,} trailing bytes unparsed)")
     except OSError as exc:
         yield Failure(str(path), "read", f"cannot read: {exc.strerror or exc}")
-    except Exception as exc:  # warcio raises bare Exceptions on truncated/garbled archives
+    except Exception as exc:  # warcio raises bare Exceptions on garbled archives
         yield Failure(f"{path}#{n + 1}", "read", f"truncated or malformed WARC record: {exc}")
 
 

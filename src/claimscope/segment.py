@@ -110,12 +110,13 @@ def segment(doc: Document) -> Document:
         chunk = text[s:e]
         words = len(chunk.split())
         # a long unpunctuated last paragraph is a cut-off sentence, not a heading
-        if len(chunk) <= _HEADING_MAX and not chunk.endswith(_TERMINAL) and words <= 30 \
-                and (index != last_para or words <= 8):
+        parts = _split_sentences(text, s, e)
+        if len(parts) == 1 and len(chunk) <= _HEADING_MAX and not chunk.endswith(_TERMINAL) \
+                and words <= 30 and (index != last_para or words <= 8):
             sentences.append(Sentence(len(sentences), "heading", s, e))
             continue
         depth = 0  # quotation depth at the start of each sentence
-        for a, b in _split_sentences(text, s, e):
+        for a, b in parts:
             sent = text[a:b]
             kind_ = "quote" if depth > 0 or sent[0] in _OPENERS else "sentence"
             sentences.append(Sentence(len(sentences), kind_, a, b))
