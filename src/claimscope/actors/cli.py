@@ -8,7 +8,8 @@ import typer
 
 from .kb import KnowledgeBase, builtin_files, load_entries
 
-app = typer.Typer(help="Inspect the actor knowledge base.", no_args_is_help=True)
+app = typer.Typer(help="Inspect the actor knowledge base.\n\nExample: claimscope actors find 'Łatuška'",
+                  epilog="Example: claimscope actors find 'Łatuška'", no_args_is_help=True)
 
 KbOpt = Annotated[Optional[list[Path]], typer.Option("--kb", help="Extra knowledge-base YAML file (repeatable).")]
 
@@ -41,7 +42,10 @@ def lint_problems(extra: list[Path] | None) -> list[str]:
 
 @app.command()
 def lint(kb: KbOpt = None) -> None:
-    """Check the knowledge base: bad codes and fields, duplicates, colliding keys."""
+    """Check the knowledge base: bad codes and fields, duplicates, colliding keys.
+
+    Example: claimscope actors lint --kb my_actors.yaml
+    """
     problems = lint_problems(kb)
     for p in problems:
         typer.echo(p)
@@ -53,7 +57,10 @@ def lint(kb: KbOpt = None) -> None:
 
 @app.command()
 def find(name: str, kb: KbOpt = None) -> None:
-    """Show which entry a spelling resolves to, the key it folded to, and how it matched."""
+    """Show which entry a spelling resolves to, the key it folded to, and how it matched.
+
+    Example: claimscope actors find 'Aliaksandr Lukashenka'
+    """
     from . import ActorStage, load_kb
 
     stage = ActorStage(load_kb(kb))
