@@ -126,8 +126,9 @@ def _extract_html(html: str | bytes) -> tuple[str, dict]:
 
     result = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True,
-        deduplicate=False, favor_precision=False, as_dict=True,
+        deduplicate=False, favor_precision=False,
     )
+    result = result.as_dict() if result is not None else None
     if not result or not (result.get("text") or "").strip():
         raise ValueError("HTML has no extractable main text")
     meta = {k: result.get(k) for k in ("title", "sitename", "author", "date", "url")}
