@@ -33,7 +33,7 @@ def _iso3_codes() -> frozenset[str]:
 
 ISO3 = _iso3_codes()
 FIELDS = frozenset("""id name kind aliases country sector roles descriptors ids adjectives demonyms
-capital seats templates derive extends note surname capitalized""".split())
+capital seats templates derive extends note surname capitalized speaks_for""".split())
 ROLE_FIELDS = frozenset("title org from to sector country head".split())
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -96,6 +96,7 @@ class Entry:
     capitalized: bool = False  # the name is also a common word: match it only capitalised
     source: str = ""
     derived_from: str | None = None
+    speaks_for: str | None = None  # the body whose "we" its officials speak for (eu-eeas -> eu)
 
     def roles_on(self, on: str | None) -> list[RoleSpec]:
         day = on[:10] if on else date.today().isoformat()
@@ -245,8 +246,17 @@ def parse_entry(raw: Any, path: str, index: int) -> Entry:
         seats=_as_list(raw.get("seats"), path, label, "seats"),
         templates=templates, derive=derive_t, surname=raw.get("surname", True) is not False,
         capitalized=bool(raw.get("capitalized")),
+        speaks_for=_speaks_for(raw.get("speaks_for"), path, label),
         source=path,
     )
+
+
+def _speaks_for(v: Any, path: str, entry: str) -> str | None:
+    if v is None:
+        return None
+    if not isinstance(v, str) or not _ID.match(v):
+        raise DataFileError(path, entry, "speaks_for", "must be an entry id")
+    return v
 
 
 def read_file(path: Path) -> list[tuple[Any, int]]:
@@ -488,6 +498,11 @@ def load_entries(files: list[Path], problems: list[str] | None = None) -> list[E
                 if problems is None:
                     raise exc
                 problems.append(str(exc))
+        if e.speaks_for and e.speaks_for not in by_id and not _derived_id_ok(e.speaks_for, by_id):
+            exc = DataFileError(e.source, e.id, "speaks_for", f"unknown entry id {e.speaks_for!r}")
+            if problems is None:
+                raise exc
+            problems.append(str(exc))
     return entries
 
 

@@ -566,9 +566,34 @@ class ActorStage:
         e = self.kb.entries.get(eid)
         return bool(e) and e.kind in ("organization", "igo", "country")
 
-    def _issuer(self, doc: Document, text: str, mentions: list[_Cand]) -> str | None:
-        """The organisation that issues the document: named in the title or a heading with a
-        statement word, or the subject of the first sentence that says it issued something."""
+    def speaks_for(self, eid: str, on: str | None) -> str:
+        """The body whose "we" a speaker speaks for (SPEC §3 rule 6): an organisation speaks for
+        itself (or for the body its `speaks_for` names: the EEAS for the EU); a person for the
+        organisation of their role on the document's date, a head of state or government for
+        the state; a person without a known role for themself."""
+        e = self.kb.entries.get(eid)
+        if e is None:
+            return eid
+        if e.kind == "person":
+            roles = [r for r in e.roles_on(on) if r.org and r.org in self.kb.entries]
+            if not roles and not on:  # date unknown: the latest role
+                roles = [r for r in sorted(e.roles, key=lambda r: r.start or "", reverse=True)
+                         if r.org and r.org in self.kb.entries][:1]
+            if not roles:
+                return eid
+            r = next((r for r in roles if r.head), roles[0])
+            org = self.kb.entries[r.org]
+            if r.head and org.derived_from and org.id.endswith("-gov"):
+                return org.derived_from  # the president's "we" is the state
+            return org.speaks_for or org.id
+        return e.speaks_for or eid
+
+    def _issuer(self, doc: Document, text: str, mentions: list[_Cand]) -> tuple[str | None, str | None]:
+        """Who issues the document: (the body "we" stands for, the person "I" is). Named in the
+        title or a heading with a statement word ("Remarks by High Representative Josep
+        Borrell", "Statement of the Coordination Council"), or the subject of the first
+        sentence that says it issued something."""
+        on = doc.published
         heads: list[tuple[int, int]] = []
         for s in doc.sentences[:6]:
             if s.kind == "heading":
@@ -578,21 +603,35 @@ class ActorStage:
             if line.strip() and len(line) < 250 and not re.search(r"[.!?]\s*$", line.strip()):
                 heads.append((pos, pos + len(line)))
             pos += len(line) + 1
+
+        def pick(found: list[tuple[str, str]]) -> tuple[str | None, str | None] | None:
+            # the first organisation or person after the statement word ("Remarks by <person>")
+            for eid, kind in found:
+                if kind == "person":
+                    return self.speaks_for(eid, on), eid
+                if self._speaker_kind_ok(eid):
+                    return eid, None
+            return None
+
         for a, b in heads:
             seg = text[a:b]
             sm = _STATEMENT_WORDS.search(seg)
             if not sm:
                 continue
-            for c in mentions:
-                if a + sm.start() <= c.start < b and self._speaker_kind_ok(c.entity or ""):
-                    return c.entity
+            got = pick([(c.entity, self.kb.entries[c.entity].kind) for c in mentions
+                        if a + sm.start() <= c.start < b and c.entity in self.kb.entries
+                        and c.via != "pronoun"])
+            if got:
+                return got
         if doc.title and _STATEMENT_WORDS.search(doc.title):
             # the title is outside the text: resolve its names with the matcher
             sub = Document(id="title", source="", text=doc.title)
             self._names_only(sub)
-            for mm in sub.mentions:
-                if self._speaker_kind_ok(mm.entity):
-                    return mm.entity
+            sm = _STATEMENT_WORDS.search(doc.title)
+            got = pick([(mm.entity, self.kb.entries[mm.entity].kind) for mm in sub.mentions
+                        if mm.entity in self.kb.entries and mm.start >= sm.start()])
+            if got:
+                return got
         # first naming sentence: "<Org> has issued a statement / says / considers ..."
         for c in mentions[:40]:
             if not self._speaker_kind_ok(c.entity or "") or c.via == "pronoun":
@@ -601,8 +640,8 @@ class ActorStage:
             if re.match(r"\s+(?:of\s+\w+\s+)?" + _AUX_RE + r"(issued|published|adopted|"
                         r"released|made|considers|declares|states|calls|appeals|demands|"
                         r"expresses|expressed|condemns|stated)\b", after):
-                return c.entity
-        return None
+                return c.entity, None
+        return None, None
 
     def _names_only(self, doc: Document) -> None:
         saved = doc.sentences
@@ -611,8 +650,10 @@ class ActorStage:
 
     def _pronouns(self, doc: Document, text: str, mentions: list[_Cand], take,
                   starts: list[int]) -> None:
-        quotes = _quote_regions(text)
-        issuer = self._issuer(doc, text, mentions) if doc.id != "title" else None
+        on = doc.published
+        quotes = _quote_regions(text) + self._said_following(doc, text)
+        quotes.sort()
+        issuer, issuer_person = self._issuer(doc, text, mentions) if doc.id != "title" else (None, None)
         # speakers: organisations followed by a speech verb, in order
         speakers: list[tuple[int, str]] = []
         if issuer:
@@ -638,34 +679,80 @@ class ActorStage:
                 speakers.sort()
                 sp_pos[:] = [p for p, _ in speakers]
         by_start = sorted(mentions, key=lambda c: c.start)
-        for m in re.finditer(r"\b([Ww]e|[Oo]ur|[Uu]s|[Oo]urs|[Oo]urselves)\b", text):
+        qcache: dict[tuple[int, int], str | None] = {}
+        for m in re.finditer(r"\b([Ww]e|[Oo]ur|[Uu]s|[Oo]urs|[Oo]urselves|I|[Mm]y|[Mm]e)\b", text):
             w = m.group(1)
             if w == "US" or (w.lower() == "us" and text[m.start():m.end()].isupper()):
                 continue
+            first_sg = w.lower() in ("i", "my", "me")
+            if w == "I" and not re.match(r"\s+[a-z’']", text[m.end():m.end() + 3]):
+                continue  # "World War I", "Part I."
             q = _in_quote(quotes, m.start())
             if q is None:
-                who = issuer
+                who = issuer_person if first_sg else issuer
             else:
-                who = self._quote_speaker(text, q, by_start)
+                if q not in qcache:
+                    qcache[q] = self._quote_speaker(text, q, by_start)
+                sp = qcache[q]
+                if sp is None:
+                    continue
+                kind = self.kb.entries[sp].kind if sp in self.kb.entries else ""
+                if first_sg:
+                    who = sp if kind == "person" else None
+                else:
+                    who = self.speaks_for(sp, on)
             if who:
                 take(_Cand(0, 0, m.start(), m.end(), None, who, "pronoun"))
 
+    @staticmethod
+    def _said_following(doc: Document, text: str) -> list[tuple[int, int]]:
+        """'X said the following:' / 'X said:' closing a paragraph: the next paragraph is X's
+        words even without quotation marks."""
+        out = []
+        for m in re.finditer(r"\b(?:" + _SPEECH_RE + r")(?:\s+the\s+following|\s+as\s+follows)?:[ \t]*\n+",
+                             text):
+            end = text.find("\n\n", m.end())
+            out.append((m.end(), len(text) if end < 0 else end))
+        return out
+
     def _quote_speaker(self, text: str, q: tuple[int, int], mentions: list[_Cand]) -> str | None:
         """The speaker of a quotation: a name right after it with a speech verb ("..., it
-        added"; "..., said Marin") or right before it ("X said: “...”")."""
+        added"; "..., said Marin") or right before it ("X said: “...”"). Of a noun phrase
+        ("ECR coordinator Anna Fotyga said") the person is the speaker; names inside a
+        prepositional phrase ("the aide to X said", "at the session of X") are not."""
         a, b = q
         after = text[b:b + 90]
         m = re.match(r"[\s,.–—-]*(?:[\w’'-]+\s+){0,8}?(?:" + "|".join(sorted(_SPEECH)) + r")\b",
                      after)
+
+        def choose(cands: list[_Cand]) -> str | None:
+            cands = [c for c in cands if not re.search(
+                r"\b(?:of|to|for|from|at|in|with|on|by|during|about)\s+(?:the\s+)?$",
+                text[max(0, c.start - 20):c.start])]
+            if not cands:
+                return None
+            person = [c for c in cands if self.kb.entries.get(c.entity or "") is not None
+                      and self.kb.entries[c.entity].kind == "person"]
+            return (person[0] if person else cands[0]).entity
+
         if m:
             # the speaker stands between the quotation and the verb, or right after the verb
             cand = [c for c in mentions if b <= c.start < b + m.end() + 25 and c.entity]
+            return choose(cand)
+        before = text[max(0, a - 160):a]
+        sm = None
+        for sm in re.finditer(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$", before):
+            pass
+        if sm is not None:
+            vpos = a - len(before) + sm.start()
+            # the subject: names in the clause before the verb, nearest last
+            cand = [c for c in mentions if vpos - 120 <= c.start < vpos and c.entity
+                    and not re.search(r"[.!?:]", text[c.end:vpos])]
             if cand:
-                return cand[0].entity
-            return None
-        before = text[max(0, a - 120):a]
-        if re.search(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$", before):
-            cand = [c for c in mentions if a - 120 <= c.start < a and c.entity]
+                got = choose(list(reversed(cand)))
+                if got:
+                    return got
+            cand = [c for c in mentions if vpos <= c.start < a and c.entity]
             if cand:
                 return cand[-1].entity
         return None

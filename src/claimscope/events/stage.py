@@ -123,6 +123,7 @@ class _Ctx:
     ents: dict[str, Entity]
     ref_year: int | None
     speaker: Role | None = None  # the current speaking organisation ("we")
+    person_speaker: Role | None = None  # the person who speaks as "I" (a person issuer)
     quote_speakers: dict[int, Role] = field(default_factory=dict)  # sentence id -> speaker
     framing: dict[int, list[Event]] = field(default_factory=dict)  # framing sentence -> events
     framing_roles: dict[int, tuple[Role | None, list[Role]]] = field(default_factory=dict)
@@ -173,16 +174,25 @@ class EventStage:
         return doc
 
     def _issuer(self, doc: Document, ctx: _Ctx) -> Role | None:
-        """'Statement by X …', 'Appeal of X …' in a heading names who speaks as 'we'."""
+        """'Statement by X …', 'Appeal of X …', 'Remarks by High Representative X' in a heading
+        names who speaks. A person issuer is who "I" is (and who speaks in sentences without a
+        subject); "we" is then the body the actors stage resolved it to."""
         for s in doc.sentences[:8]:
             t = doc.text[s.start:s.end]
-            mt = ISSUER_RE.match(t)
-            if not mt:
+            mt = ISSUER_RE.search(t)
+            if not mt or mt.start() > 40:
                 continue
             a = s.start + mt.end()
             for m in doc.mentions:
-                if a <= m.start < a + 12 and m.end <= s.end and m.entity in ctx.ents:
-                    return self._role(ctx, m)
+                if a <= m.start < a + 60 and m.end <= s.end and m.entity in ctx.ents and (
+                        m.start < a + 12 or re.fullmatch(r"(?:[A-Z][\w’'-]*\s+)*", doc.text[a:m.start])):
+                    role = self._role(ctx, m)
+                    if ctx.ents[m.entity].kind == "person":
+                        ctx.person_speaker = role
+                        return None
+                    return role
+            if mt.start() > 0:
+                continue
             rest = ISSUER_END.split(t[mt.end():], 1)[0].rstrip(" .:\"“”")
             if 0 < len(rest.split()) <= 8:
                 return Role(None, " ".join(rest.split()), a, a + len(rest), doc.text[a:a + len(rest)])
@@ -279,7 +289,12 @@ class EventStage:
             if pick is None and after and not before:
                 pick = after[0]
             if pick is None and bef:
-                pick = bef[0]
+                # the subject nearest the verb, not a name inside a prepositional phrase
+                # ('on the occasion of the Independence Day of Belarus, Lukashenko said:')
+                np_bef = [m for m in bef if not re.search(
+                    r"\b(?:of|to|for|from|at|in|with|on|by|during|about)\s+(?:the\s+)?$",
+                    doc.text[max(0, m.start - 20):m.start])]
+                pick = np_bef[-1] if np_bef else bef[-1]
             if pick is not None:
                 return self._role(ctx, pick)
         # no mention: a noun phrase before the verb ('the aide to X said') or after it
@@ -352,7 +367,7 @@ class EventStage:
         # update the document speaker from first-person mentions outside quotations
         if quote_speaker is None and sent.kind != "quote":
             for a, b, m in mtoks:
-                if words[a] in FIRST_PERSON and m.entity in ctx.ents:
+                if words[a] in ("we", "our", "us", "ours", "ourselves") and m.entity in ctx.ents:
                     ctx.speaker = self._role(ctx, m)
                     break
         # 'I, Svyatlana Tsikhanouskaya, …' / 'We, the X, …' names the speaker
@@ -362,7 +377,7 @@ class EventStage:
                 if quote_speaker is None:
                     ctx.quote_speakers[sent.id] = ctx.speaker
                 break
-        speaker = quote_speaker or ctx.speaker or ctx.last_speech
+        speaker = quote_speaker or ctx.person_speaker or ctx.speaker or ctx.last_speech
 
         matches = self.lexicon.match(words)
         preds = self._predicates(ctx, sent, toks, words, matches)
