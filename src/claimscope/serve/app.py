@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import Response, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
@@ -396,7 +396,8 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
     def api_events(f: Annotated[Q.EventFilter, Depends(event_filter)], sort: EventSort = "date",
                    order: Order = "desc", limit: Limit = 50, offset: Offset = 0):
         """Filtered, sorted, paginated events (flat rows, as in the CSV export)."""
-        return Q.list_events(db, f, sort, order, limit, offset)
+        return Response(Q.list_events_json(db, f, sort, order, limit, offset),
+                        media_type="application/json")
 
     @app.get("/api/events/download", tags=["events"], responses={
         200: {"content": {"text/csv": {}, "application/x-ndjson": {}},

@@ -1,6 +1,8 @@
 """`claimscope serve`: the web UI and JSON API. FastAPI/uvicorn are imported inside the command."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,7 +28,8 @@ def serve(
         "--allow-private-urls", help="Let URL ingestion fetch loopback/private addresses.")] = False,
     kb: Annotated[Optional[list[Path]], typer.Option(
         "--kb", help="Extra knowledge-base YAML file (repeatable).", exists=True, dir_okay=False)] = None,
-    workers: Annotated[int, typer.Option(help="Thread pool size for request handlers.", min=1, max=256)] = 40,
+    workers: Annotated[int, typer.Option(help="Thread pool size for request handlers (few threads: SQLite work is short and the GIL is shared).", min=1, max=256)] = 4,
+    processes: Annotated[int, typer.Option(help="Server processes (each builds its own serving index).", min=1, max=64)] = 1,
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI at /api/docs) over a claimscope database.
 
@@ -46,13 +49,35 @@ def serve(
         typer.echo("note: --token has no effect without --allow-ingest", err=True)
     import uvicorn
 
-    from claimscope.serve.app import create_app
-
-    application = create_app(db, allow_ingest=allow_ingest, token=token,
-                             allow_private_urls=allow_private_urls, kb_files=tuple(kb or ()),
-                             threads=workers)
     mode = "ingest enabled" if allow_ingest else "read-only"
+    settings = {"db": str(db), "allow_ingest": allow_ingest, "token": token,
+                "allow_private_urls": allow_private_urls, "kb_files": [str(p) for p in kb or ()],
+                "threads": workers}
+    if processes > 1:
+        if allow_ingest:
+            raise ClaimscopeError("--allow-ingest works with one process only (--processes 1)")
+        # worker processes build the app from the environment (uvicorn imports the factory)
+        os.environ[_SETTINGS_ENV] = json.dumps(settings)
+        target, kwargs = "claimscope.serve.cli:app_from_env", {"factory": True, "workers": processes}
+    else:
+        target, kwargs = _build(settings), {}
     typer.echo(f"claimscope serving {db} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
                err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning",
-                server_header=False, access_log=False)
+    uvicorn.run(target, host=host, port=port, log_level="warning", server_header=False,
+                access_log=False, **kwargs)
+
+
+_SETTINGS_ENV = "CLAIMSCOPE_SERVE_SETTINGS"
+
+
+def _build(settings: dict):
+    from claimscope.serve.app import create_app
+
+    return create_app(settings["db"], allow_ingest=settings["allow_ingest"], token=settings["token"],
+                      allow_private_urls=settings["allow_private_urls"],
+                      kb_files=tuple(Path(p) for p in settings["kb_files"]), threads=settings["threads"])
+
+
+def app_from_env():
+    """uvicorn factory for --processes > 1."""
+    return _build(json.loads(os.environ[_SETTINGS_ENV]))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from claimscope.export import event_rows
+from claimscope.serve.index import AUX_BITS, ServingIndex
 from claimscope.store import Store, connect
 from claimscope.store import stats as store_stats
 
@@ -19,13 +20,8 @@ from claimscope.store import stats as store_stats
 EVENT_DAY = ("(CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
              "THEN substr(e.date, 1, 10) ELSE substr(d.published, 1, 10) END)")
 
-EVENT_SORTS = {
-    "date": EVENT_DAY,
-    "published": "d.published",
-    "type": "e.type",
-    "actor": "e.actor_name",
-    "confidence": "e.confidence",
-}
+EVENT_SORTS = {"date": "x.day", "published": "x.published", "type": "x.type",
+               "actor": "x.actor_name", "confidence": "x.confidence"}
 DOCUMENT_SORTS = {"published": "d.published", "title": "d.title", "site": "d.site",
                   "added": "d.added_at"}
 ACTOR_SORTS = {"events": "as_actor + as_recipient", "documents": "documents", "name": "name",
@@ -49,12 +45,17 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-# an actor/recipient filter that is a known entity id matches that id only; otherwise a name part
-_IS_ID = "EXISTS (SELECT 1 FROM entities WHERE id = ?)"
+def fts_phrase(text: str) -> str | None:
+    """Words of a text filter -> an FTS5 phrase query (words in this order, last one a prefix)."""
+    words = _TOKEN.findall(text)[:20]
+    if not words:
+        return None
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '" *'
 
 
 @dataclass(frozen=True)
 class EventFilter:
+    """Event filters, as SQL over the serving index `idx.ev` (alias x); see serve/index.py."""
     types: tuple[str, ...] = ()
     mode: str | None = None
     actor: str | None = None
@@ -67,48 +68,64 @@ class EventFilter:
     text: str | None = None
     doc: str | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, resolve: Database | None = None) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if self.types:
-            clauses.append(f"e.type IN ({','.join('?' * len(self.types))})")
+            clauses.append(f"x.type IN ({','.join('?' * len(self.types))})")
             params += list(self.types)
         if self.mode:
-            clauses.append("e.mode = ?")
+            clauses.append("x.mode = ?")
             params.append(self.mode)
+        # a value that is a known entity id matches that id only; otherwise part of a name
+        # (resolved to the matching names first, so the lookup is an index probe)
         if self.actor:
-            clauses.append(f"(e.actor_id = ? OR (NOT {_IS_ID} AND e.actor_name LIKE ? ESCAPE '\\'))")
-            params += [self.actor, self.actor, like_escape(self.actor)]
+            if resolve is None or resolve.is_id(self.actor):
+                clauses.append("x.actor_id = ?")
+                params.append(self.actor)
+            else:
+                names = resolve.names(self.actor)
+                clauses.append(f"x.actor_name IN ({','.join('?' * len(names))})" if names else "0")
+                params += names
         if self.recipient:
-            clauses.append("EXISTS (SELECT 1 FROM event_roles r WHERE r.doc_id = e.doc_id AND "
-                           "r.event_id = e.id AND r.role = 'recipient' AND "
-                           f"(r.entity_id = ? OR (NOT {_IS_ID} AND r.name LIKE ? ESCAPE '\\')))")
-            params += [self.recipient, self.recipient, like_escape(self.recipient)]
-        for col, value in (("country", self.country), ("sector", self.sector)):
-            if value:
-                clauses.append(f"EXISTS (SELECT 1 FROM entities en WHERE en.doc_id = e.doc_id "
-                               f"AND en.id = e.actor_id AND en.{col} = ?)")
-                params.append(value)
+            if resolve is None or resolve.is_id(self.recipient):
+                clauses.append("x.erowid IN (SELECT erowid FROM idx.rec WHERE entity_id = ?)")
+                params.append(self.recipient)
+            else:
+                names = resolve.names(self.recipient)
+                clauses.append(f"x.erowid IN (SELECT erowid FROM idx.rec WHERE name IN "
+                               f"({','.join('?' * len(names))}))" if names else "0")
+                params += names
+        if self.country:
+            clauses.append("x.country = ?")
+            params.append(self.country)
+        if self.sector:
+            clauses.append("x.sector = ?")
+            params.append(self.sector)
         for aux in self.aux:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(e.aux) WHERE value = ?)")
-            params.append(aux)
+            clauses.append("x.erowid IN (SELECT erowid FROM idx.aux WHERE bit = ?)")
+            params.append(AUX_BITS[aux])
         if self.date_from:
-            clauses.append(f"{EVENT_DAY} >= ?")
+            clauses.append("x.day >= ?")
             params.append(self.date_from)
         if self.date_to:
-            clauses.append(f"{EVENT_DAY} <= ?")
+            clauses.append("x.day <= ?")
             params.append(self.date_to)
         if self.text:
-            clauses.append("e.span_text LIKE ? ESCAPE '\\'")
-            params.append(like_escape(self.text))
+            phrase = fts_phrase(self.text)
+            if phrase is None:
+                clauses.append("0")
+            else:
+                clauses.append("x.erowid IN (SELECT rowid FROM idx.ev_fts WHERE ev_fts MATCH ?)")
+                params.append(phrase)
         if self.doc:
-            clauses.append("e.doc_id = ?")
+            clauses.append("x.doc_id = ?")
             params.append(self.doc)
         return " AND ".join(clauses), params
 
-    def is_empty(self) -> bool:
-        return not any((self.types, self.mode, self.actor, self.recipient, self.country,
-                        self.sector, self.aux, self.date_from, self.date_to, self.text, self.doc))
+    def sql(self, db: Database | None = None) -> tuple[str, list[Any]]:
+        where, params = self.where(db)
+        return "FROM idx.ev x" + (f" WHERE {where}" if where else ""), params
 
 
 class Database:
@@ -131,16 +148,30 @@ class Database:
                 raise FileNotFoundError(f"no database at {self.path}")
             self._store = None
             connect(self.path, read_only=True).execute("SELECT count(*) FROM documents").fetchone()
+        self.index = ServingIndex(self.path)
+
+    def new_conn(self) -> sqlite3.Connection:
+        c = connect(self.path, read_only=True)
+        c.execute("PRAGMA query_only=ON")
+        c.execute("PRAGMA cache_size=-16000")
+        c.execute("PRAGMA mmap_size=268435456")
+        self.index.attach(c)
+        return c
 
     def conn(self) -> sqlite3.Connection:
         c = getattr(self._local, "conn", None)
         if c is None:
-            c = connect(self.path, read_only=True)
-            c.execute("PRAGMA query_only=ON")
-            c.execute("PRAGMA cache_size=-32000")
-            c.execute("PRAGMA mmap_size=268435456")
-            self._local.conn = c
+            c = self._local.conn = self.new_conn()
         return c
+
+    def is_id(self, value: str) -> bool:
+        return self.cached(("is_id", value), lambda: self.conn().execute(
+            "SELECT 1 FROM idx.ids WHERE id = ?", (value,)).fetchone() is not None)
+
+    def names(self, part: str) -> list[str]:
+        """Actor/recipient names containing `part` (case-insensitive for ASCII)."""
+        return self.cached(("names", part), lambda: [r[0] for r in self.conn().execute(
+            "SELECT name FROM idx.names WHERE name LIKE ? ESCAPE '\\' LIMIT 500", (like_escape(part),))])
 
     def cached(self, key: tuple, compute):
         key = (self.generation, *key)
@@ -160,6 +191,8 @@ class Database:
             raise PermissionError("the database is open read-only")
         with self._write_lock:
             added = self._store.add(doc)
+            if added:
+                self.index.add_document(doc.id)
             self.generation += 1
             with self._cache_lock:
                 self._cache.clear()
@@ -247,49 +280,71 @@ def facets(db: Database) -> dict[str, list]:
 # ---------------------------------------------------------------- events
 
 def _order(sort: str, order: str) -> str:
+    # the index's rowid is the tie-breaker, so an index on the sort column serves ORDER BY+LIMIT
     direction = "DESC" if order == "desc" else "ASC"
-    return f"{EVENT_SORTS[sort]} {direction} NULLS LAST, e.doc_id, e.span_start"
+    return f"{EVENT_SORTS[sort]} {direction}, x.erowid {direction}"
 
 
 def count_events(db: Database, f: EventFilter) -> int:
-    where, params = f.where()
-    sql = ("SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id"
-           + (f" WHERE {where}" if where else ""))
-    return db.cached(("event_count", where, tuple(params)),
-                     lambda: db.conn().execute(sql, params).fetchone()[0])
+    frm, params = f.sql(db)
+    return db.cached(("event_count", frm, tuple(params)),
+                     lambda: db.conn().execute(f"SELECT count(*) {frm}", params).fetchone()[0])
+
+
+def _json_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> list[str]:
+    """The serialised flat rows (export.event_rows, JSON) of these events, in this order."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    found = dict(conn.execute(f"SELECT erowid, json FROM idx.rowjson WHERE erowid IN ({marks})", rowids))
+    return [found[r] for r in rowids if r in found]
+
+
+def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int, offset: int):
+    frm, params = f.sql(db)
+    return [r[0] for r in db.conn().execute(
+        f"SELECT x.erowid {frm} ORDER BY {_order(sort, order)} LIMIT ? OFFSET ?",
+        [*params, limit, offset])]
+
+
+def list_events_json(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
+                     limit: int = 50, offset: int = 0) -> str:
+    """The /api/events page as a JSON string (rows are stored pre-serialised)."""
+    total = count_events(db, f)
+    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset))
+    return (f'{{"total":{total},"limit":{limit},"offset":{offset},"items":['
+            + ",".join(items) + "]}")
 
 
 def list_events(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
                 limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    where, params = f.where()
     total = count_events(db, f)
-    items = list(event_rows(db.conn(), where, [*params, limit, offset],
-                            order=_order(sort, order) + " LIMIT ? OFFSET ?"))
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset))
+    return {"total": total, "limit": limit, "offset": offset, "items": [json.loads(i) for i in items]}
 
 
 def iter_event_rows(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
-                    max_rows: int | None = None):
-    where, params = f.where()
-    suffix = ""
-    if max_rows is not None:
-        suffix = " LIMIT ?"
-        params = [*params, max_rows]
+                    max_rows: int | None = None, batch: int = 500):
+    """All rows of the filtered set, in order, read in batches (for downloads)."""
+    frm, params = f.sql(db)
+    limit = f" LIMIT {int(max_rows)}" if max_rows else ""
     # a connection of its own: the download is consumed while other requests use this thread
-    conn = connect(db.path, read_only=True)
+    conn = db.new_conn()
     try:
-        yield from event_rows(conn, where, params, order=_order(sort, order) + suffix)
+        rowids = [r[0] for r in conn.execute(
+            f"SELECT x.erowid {frm} ORDER BY {_order(sort, order)}{limit}", params)]
+        for i in range(0, len(rowids), batch):
+            for item in _json_by_rowid(conn, rowids[i:i + batch]):
+                yield json.loads(item)
     finally:
         conn.close()
 
 
 def timeline(db: Database, f: EventFilter) -> dict[str, Any]:
     """Events per ISO week (Monday) and type."""
-    where, params = f.where()
-    week = f"date({EVENT_DAY}, 'weekday 0', '-6 days')"
-    sql = (f"SELECT {week} AS week, e.type, count(*) FROM events e JOIN documents d ON d.id = e.doc_id"
-           f" WHERE {week} IS NOT NULL" + (f" AND {where}" if where else "")
-           + " GROUP BY week, e.type ORDER BY week, e.type")
+    frm, params = f.sql(db)
+    sql = (f"SELECT x.week, x.type, count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
+           " x.week IS NOT NULL GROUP BY x.week, x.type ORDER BY x.week, x.type")
 
     def compute():
         rows = db.conn().execute(sql, params).fetchall()
@@ -300,19 +355,18 @@ def timeline(db: Database, f: EventFilter) -> dict[str, Any]:
             types[etype] = types.get(etype, 0) + n
         return {"weeks": [{"week": w, "counts": c, "total": sum(c.values())} for w, c in weeks.items()],
                 "types": sorted(types, key=lambda t: -types[t]), "totals": types}
-    return db.cached(("timeline", where, tuple(params)), compute)
+    return db.cached(("timeline", sql, tuple(params)), compute)
 
 
 def network(db: Database, f: EventFilter, max_edges: int = 80) -> dict[str, Any]:
     """Actor -> recipient edges (weight = number of events) for the filtered events."""
     f2 = f if f.types else EventFilter(**{**f.__dict__, "types": NETWORK_TYPES})
-    where, params = f2.where()
-    sql = ("SELECT coalesce(e.actor_id, 'name:' || e.actor_name) AS source, e.actor_name,"
-           " coalesce(r.entity_id, 'name:' || r.name) AS target, r.name, e.type, count(*) AS n"
-           " FROM events e JOIN documents d ON d.id = e.doc_id"
-           " JOIN event_roles r ON r.doc_id = e.doc_id AND r.event_id = e.id AND r.role = 'recipient'"
-           " WHERE e.actor_name IS NOT NULL" + (f" AND {where}" if where else "")
-           + " GROUP BY source, target, e.type ORDER BY n DESC, source, target LIMIT ?")
+    frm, params = f2.sql(db)
+    sql = ("SELECT coalesce(x.actor_id, 'name:' || x.actor_name) AS source, x.actor_name,"
+           " coalesce(r.entity_id, 'name:' || r.name) AS target, r.name, x.type, count(*) AS n"
+           f" {frm.replace('FROM idx.ev x', 'FROM idx.ev x JOIN idx.rec r ON r.erowid = x.erowid')}"
+           f" {'AND' if 'WHERE' in frm else 'WHERE'} x.actor_name IS NOT NULL"
+           " GROUP BY source, target, x.type ORDER BY n DESC, source, target LIMIT ?")
 
     def compute():
         rows = db.conn().execute(sql, [*params, max_edges]).fetchall()
@@ -325,7 +379,7 @@ def network(db: Database, f: EventFilter, max_edges: int = 80) -> dict[str, Any]
                 node["weight"] += n
             edges.append({"source": source, "target": target, "type": etype, "weight": n})
         return {"nodes": list(nodes.values()), "edges": edges, "types": list(f2.types)}
-    return db.cached(("network", where, tuple(params), max_edges), compute)
+    return db.cached(("network", sql, tuple(params), max_edges), compute)
 
 
 # ---------------------------------------------------------------- actors
@@ -407,7 +461,7 @@ def get_actor(db: Database, actor_id: str, limit: int = 100) -> dict[str, Any] |
         total = conn.execute("SELECT count(*) FROM event_roles WHERE role = ? AND entity_id = ?",
                              (role, actor_id)).fetchone()[0]
         items = list(event_rows(conn, where, [role, actor_id, limit],
-                                order=_order("date", "desc") + " LIMIT ?"))
+                                order=f"{EVENT_DAY} DESC, e.rowid DESC LIMIT ?"))
         out[key] = {"total": total, "items": items}
     return out
 
