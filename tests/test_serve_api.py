@@ -330,6 +330,10 @@ def test_ingest_text_file_and_form(ingest_client):
     a = ingest_client.get(f"/api/documents/{doc_id}").json()
     assert a["document"]["text"].startswith("The Coordination Council")
     assert ingest_client.get("/api/stats").json()["documents"] == 4  # cache dropped on write
+    n_events = len(a["events"])
+    assert ingest_client.get("/api/events", params={"doc": doc_id}).json()["total"] == n_events
+    if n_events:  # the serving index was updated too
+        assert ingest_client.get("/api/events", params={"text": "impose new sanctions"}).json()["total"] >= 1
     again = ingest_client.post("/api/ingest", data={"text": TEXT, "token": TOKEN}).json()
     assert again["id"] == doc_id and again["stored"] is False
     html = b"<html><body><article><p>" + TEXT.replace("Monday", "Tuesday").encode() + b"</p></article></body></html>"
