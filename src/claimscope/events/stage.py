@@ -88,6 +88,21 @@ ISSUER_RE = re.compile(r"(?:(?:joint|official|public)\s+)?(?:statement|appeal|re
                        r"remarks|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
                        re.IGNORECASE)
 ISSUER_END = re.compile(r"\s+(?:on|about|regarding|concerning|in|at|ahead|to|over|for|after|with)\s+|[,:;(]")
+SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+# verbs whose 'that' opens a complement clause, not a relative clause ('told BPN that X met')
+THAT_VERBS = _forms("say", "tell", "believe", "think", "know", "hope", "admit", "acknowledge", "confirm",
+                    "deny", "show", "indicate", "understand", "agree", "ensure", "learn", "reveal",
+                    "suggest", "assure", "remind", "realise", "realize", "recognise", "recognize",
+                    "emphasise", "emphasize", "underline", "stress", "note", "state", "declare",
+                    "announce", "report", "claim", "warn", "recall", "insist", "argue", "consider",
+                    "fear", "feel", "expect", "demand", "seem") | frozenset({"sure", "convinced", "aware",
+                                                                             "clear", "obvious", "evident"})
+# participles that after 'be' are adjectives of the subject's state, not passives
+PSYCH_ADJECTIVES = frozenset({"concerned", "worried", "alarmed", "disappointed", "outraged", "shocked",
+                              "appalled", "dismayed", "convinced", "determined", "committed", "prepared",
+                              "pleased", "delighted", "troubled", "disturbed", "saddened", "horrified",
+                              "indignant", "resolved", "opposed", "united", "interested", "engaged",
+                              "dedicated", "ready", "grateful", "encouraged", "heartened", "frustrated"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -130,6 +145,8 @@ class _Ctx:
     last_org: Role | None = None
     last_person: Role | None = None
     last_actor: Role | None = None
+    last_plural: tuple[Role, list[Role]] | None = None  # last plural subject: first conjunct, others
+    coord: list[Role] = field(default_factory=list)  # other conjuncts of the last subject found
     last_speech: Role | None = None
 
 
@@ -306,7 +323,9 @@ class EventStage:
             return _np_role(np, doc.text)
         return None
 
-    def _track(self, ctx: _Ctx, actor: Role, etype: str) -> None:
+    def _track(self, ctx: _Ctx, actor: Role, etype: str, coord: list[Role] | None = None) -> None:
+        if coord or _plural(actor):
+            ctx.last_plural = (actor, list(coord or []))
         e = ctx.ents.get(actor.entity) if actor.entity else None
         kind = e.kind if e else None
         ctx.last_actor = actor
@@ -328,8 +347,11 @@ class EventStage:
             return ctx.last_org
         if w in ("he", "she"):
             return ctx.last_person
-        if w == "they":
-            return ctx.last_actor
+        if w == "they":  # the last plural subject, never a guess
+            if ctx.last_plural is not None:
+                ctx.coord = list(ctx.last_plural[1])
+                return ctx.last_plural[0]
+            return None
         return None
 
     def _role(self, ctx: _Ctx, m: Mention) -> Role:
@@ -414,8 +436,19 @@ class EventStage:
             preds.sort(key=lambda p: p.match.start)
 
         prev_actor: Role | None = None
+        # a plural subject earlier in this sentence is what a later 'they' refers to
+        # ('the Ukrainian people have shown … as they fight')
+        they = next((i for i, w in enumerate(words) if w == "they"), -1)
+        for a, b, m in mtoks:
+            if a >= they:
+                break
+            if b < len(words) and words[b] in AUX and not _in_pp(words, a) and words[a] not in PRONOUNS:
+                r = self._role(ctx, m)
+                if _plural(r):
+                    ctx.last_plural = (r, [])
         for p in preds:
             actor, recips, obj = self._arguments(ctx, p, toks, words, mtoks, speaker, prev_actor)
+            own = actor
             if p.match.trigger.type == "MODAL":  # modal request: the speaker asks the subject
                 recips = [actor] if actor is not None else []
                 actor = speaker
@@ -428,7 +461,7 @@ class EventStage:
                 actor = speaker
             if actor is not None:
                 prev_actor = actor
-                self._track(ctx, actor, p.type)
+                self._track(ctx, actor, p.type, ctx.coord if actor is own else None)
             m = p.match
             ev = Event("", p.type, p.mode, _span(doc, sent.start, sent.end),
                        _span(doc, toks[m.start].start, toks[m.end - 1].end), sent.id,
@@ -664,6 +697,8 @@ class EventStage:
 
     def _is_passive(self, words: list[str], head: int) -> bool:
         w = words[head]
+        if w in PSYCH_ADJECTIVES:
+            return False  # 'remains deeply concerned by X': a state of the subject, X is the cause
         if not (w.endswith("ed") or w.endswith("en") or w in ("struck", "held", "sent", "kept", "shot",
                                                                 "fought", "sought", "led", "left", "met",
                                                                 "made", "brought", "put", "set", "cut",
@@ -713,6 +748,7 @@ class EventStage:
             if actor is None and subj is None:
                 pass
             return actor, recips, None
+        ctx.coord = []
         if p.imperative:
             actor = speaker
         else:
@@ -732,6 +768,9 @@ class EventStage:
                     # VP coordination: '… and accept refugees' -> the previous subject
                     if prev_actor is not None and vg > 0 and words[vg - 1] in ("and", ",", "or"):
                         actor = prev_actor
+                    elif vg > 0 and words[vg - 1] in ("and", "or"):
+                        # '<subject> have lost confidence … and are calling for …'
+                        actor = self._first_subject(ctx, toks, words, mtoks, _clause_start(words, vg - 1), vg - 1)
                 elif sub is not None:
                     actor = self._role(ctx, sub)
                 elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
@@ -740,6 +779,10 @@ class EventStage:
                     actor = _np_role(np_toks, ctx.doc.text)
             elif actor.entity is None and actor.text.lower() in PRONOUNS:
                 actor = self._pronoun(ctx, actor.text.lower(), speaker)
+        coord = ctx.coord if actor is not None else []
+        if p.type in SYMMETRIC:
+            # 'Lukashenko and Putin strengthened the union': the other conjuncts are recipients
+            recips.extend(r for r in coord if not _same(r, actor))
         # recipients: mentions after the trigger in its clause
         if p.type == "REQUEST":
             # addressee up to 'to'/'that'; the rest of the complement holds the object
@@ -781,12 +824,35 @@ class EventStage:
                     return self._role(ctx, mm)
         return None
 
+    def _first_subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
+                       mtoks: list[tuple[int, int, Mention]], cs: int, end: int) -> Role | None:
+        """The subject opening a clause ('The people have lost … and are calling'): the words
+        from the clause start up to its first auxiliary or finite verb."""
+        j = cs
+        while j < end and j < cs + 8 and words[j] not in AUX and words[j] not in NP_STOP \
+                and words[j] not in PREPS:
+            j += 1
+        if j == cs or j >= end or words[j] not in AUX:
+            return None
+        k = j + 1
+        while k < end and (words[k] in ADVERB_WORDS or words[k].endswith("ly")):
+            k += 1
+        if words[j] in BE and k < end and (words[k].endswith("ed") or words[k].endswith("en")):
+            return None  # '<X> were denied … and prevented from …': a passive, no actor
+        for a, b, mm in mtoks:
+            if a >= cs and b <= j and not _in_pp(words, a):
+                return self._role(ctx, mm)
+        np = _strip_quantity(toks[cs:j])
+        if len(np) == 1 and np[0].w in PRONOUNS:
+            return None
+        return _np_role(np, ctx.doc.text)
+
     def _np_before(self, toks: list[Tok], words: list[str], cs: int, vg: int) -> list[Tok]:
         """The noun phrase right before the verb group (no dependency parse: stop words)."""
         j = vg
         while j > cs and j > vg - 9:
             w = words[j - 1]
-            if w in NP_STOP or w in self.reporting or (w.endswith("ed") and toks[j - 1].raw.islower()
+            if w in NP_STOP or (w in self.reporting and j < vg) or (w.endswith("ed") and toks[j - 1].raw.islower()
                                                          and w not in ("need", "indeed")):
                 break
             j -= 1
@@ -804,7 +870,9 @@ class EventStage:
     def _subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
                  mtoks: list[tuple[int, int, Mention]], vg: int, m: Match) -> Role | None:
         cs = _clause_start(words, vg)
-        if cs > 0 and words[cs - 1] in ("who", "which", "that") and cs >= 2:
+        if cs > 0 and words[cs - 1] in ("who", "which", "that") and cs >= 2 and not (
+                words[cs - 1] == "that" and any(w in self.reporting or w in THAT_VERBS
+                                                for w in words[max(0, cs - 4):cs - 1])):
             # relative clause: the antecedent is the noun before 'who'/'which'
             ant = [x for x in mtoks if x[1] <= cs - 1 and x[1] >= cs - 3]
             if ant:
@@ -817,7 +885,11 @@ class EventStage:
         for a, b, mm in mtoks:
             if a < cs or b > vg:
                 continue
-            if _in_pp(words, a) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])):
+            if _in_pp(words, a) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])
+                                    and (any(w in ("and", "or") for w in words[pp_end:a])
+                                         or (b < len(words) and words[b] in ("and", "or"))
+                                         or (b < len(words) and words[b] == "," and any(
+                                             b < a2 <= b + 2 for a2, _, _ in mtoks)))):
                 pp_end = b
                 continue
             if words[a] in ("our", "my", "their", "its", "his", "her", "your") and b - a == 1:
@@ -832,6 +904,7 @@ class EventStage:
             k = len(cands) - 1
             while k > 0 and all(w in (",", "and", "or", "the") for w in words[cands[k - 1][1]:cands[k][0]]):
                 k -= 1
+            ctx.coord = [self._role(ctx, c[2]) for c in cands[k + 1:]]
             return self._role(ctx, cands[k][2])
         return None
 
@@ -847,6 +920,14 @@ def kind_of(p: "Pred") -> str:
     return p.kind
 
 
+def _plural(r: Role) -> bool:
+    """A subject 'they' can refer to: a plural noun phrase or a collective."""
+    w = r.text.split()[-1].lower() if r.text.split() else ""
+    return r.entity is not None and r.entity.endswith("-people") or (
+        w.endswith("s") and not w.endswith(("ss", "us", "is")) and not r.text[:1].isupper()) or (
+        r.entity is None and w.endswith("s") and not w.endswith(("ss", "us", "is")))
+
+
 def _strip_quantity(np: list[Tok]) -> list[Tok]:
     """'a majority of Belarusians' -> 'Belarusians'; 'thousands of X' -> 'X'."""
     for i, t in enumerate(np[:4]):
@@ -858,8 +939,8 @@ def _strip_quantity(np: list[Tok]) -> list[Tok]:
 def _np_role(toks: list[Tok], text: str) -> Role | None:
     """An unlinked description as a role: the noun phrase without its article."""
     toks = [t for t in toks if t.w not in (",", "“", "”", '"', "(", ")")]
-    while toks and toks[0].w in ("the", "a", "an"):
-        toks = toks[1:]
+    while toks and toks[0].w in ("the", "a", "an", "no"):
+        toks = toks[1:]  # 'No countries spoke for …': the negation is an aux, not the actor
     while toks and not toks[-1].w[:1].isalnum():
         toks = toks[:-1]
     if not toks:
