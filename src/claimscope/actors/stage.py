@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from claimscope.model import Document, Entity, Mention, Span
 
 from .kb import Entry, KnowledgeBase, Pattern
-from .keys import STOP, _CYR, ascii_fold, cyrillic_language, tokenize, word_key
+from .keys import STOP, _CYR, ascii_fold, cyrillic_language, name_key, tokenize, word_key
 
 _FILLER = "\u0001"
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
@@ -299,6 +299,7 @@ class ActorStage:
                 e = self.kb.entries[c.entity]
                 if e.country and e.kind != "group":
                     country_counts[e.country] = country_counts.get(e.country, 0) + 1
+        home = self._home_country(text)
         for c in pending:
             p = c.pattern
             assert p is not None
@@ -307,7 +308,7 @@ class ActorStage:
                 if ext is None:
                     continue
                 c.start = ext
-            ent = self._choose(p.entries, counts, country_counts)
+            ent = self._choose(p.entries, counts, country_counts, home)
             if ent is None:
                 continue
             c.entity = ent
@@ -465,8 +466,18 @@ class ActorStage:
             return start
         return None
 
+    def _home_country(self, text: str) -> str | None:
+        """The country of a dateline ('VILNIUS, March 14, 2024 (BNS) –', 'KYIV –')."""
+        m = re.search(r"(?m)^([A-Z][A-Z’' -]{2,30}?)\s*(?:,|\(|–|—| - )", text[:400])
+        if not m:
+            return None
+        for p in self.kb.patterns.get(name_key(m.group(1).title()), []):
+            if p.via == "metonym" and len(p.entries) == 1:
+                return self.kb.entries[p.entries[0]].country
+        return None
+
     def _choose(self, entries: list[str], counts: dict[str, int],
-                country_counts: dict[str, int]) -> str | None:
+                country_counts: dict[str, int], home: str | None = None) -> str | None:
         if len(entries) == 1:
             e = self.kb.entries[entries[0]]
             if self.kb.patterns and e.country and country_counts.get(e.country, 0) == 0 \
@@ -476,6 +487,10 @@ class ActorStage:
         seen = [e for e in entries if counts.get(e)]
         if len(seen) == 1:
             return seen[0]
+        if not seen and all(self.kb.entries[e].kind == "organization" for e in entries):
+            # a bare "Foreign Ministry": the dateline's country, else unlinked (never a guess)
+            at_home = [e for e in entries if home and self.kb.entries[e].country == home]
+            return at_home[0] if len(at_home) == 1 else None
         pool = seen or entries
         scored = sorted(((country_counts.get(self.kb.entries[e].country or "", 0), e)
                          for e in pool), reverse=True)

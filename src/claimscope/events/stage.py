@@ -88,6 +88,12 @@ ISSUER_RE = re.compile(r"(?:(?:joint|official|public)\s+)?(?:statement|appeal|re
                        r"remarks|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
                        re.IGNORECASE)
 ISSUER_END = re.compile(r"\s+(?:on|about|regarding|concerning|in|at|ahead|to|over|for|after|with)\s+|[,:;(]")
+ADDRESSEE_VERBS = _forms("urge", "ask", "invite", "encourage", "implore", "press", "instruct", "order",
+                         "tell", "exhort", "beg", "request", "advise", "entreat", "remind")
+# prepositions whose object is a place, time or source, not a recipient ('in Minsk',
+# 'from the territory of Belarus')
+LOCATIVE_PREPS = frozenset({"in", "at", "from", "near", "within", "inside", "across", "throughout", "during",
+                            "since", "via", "through", "outside", "around", "beyond", "amid"})
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 # verbs whose 'that' opens a complement clause, not a relative clause ('told BPN that X met')
 THAT_VERBS = _forms("say", "tell", "believe", "think", "know", "hope", "admit", "acknowledge", "confirm",
@@ -742,9 +748,29 @@ class EventStage:
                 else:
                     np = _np_after(toks, by + 1, ce)
                     actor = _np_role(np, ctx.doc.text) if np else None
+            if actor is None and p.type == "ACCUSE":
+                # 'X was summoned/invited to the Foreign Ministry': the ministry summons
+                to = next((i for i in range(m.head + 1, min(ce, m.head + 3)) if words[i] == "to"), None)
+                if to is not None:
+                    host = next((mm for a, b, mm in mtoks if to < a <= to + 2), None)
+                    if host is not None and "ministr" in host.text.lower():
+                        actor = self._role(ctx, host)
             subj = self._subject(ctx, toks, words, mtoks, vg, m)
             if subj is not None and (actor is None or subj.name != actor.name):
                 recips.append(subj)
+                # 'Kalesnikava, Znak, … and other political prisoners have been kept …'
+                recips.extend(r for r in ctx.coord if not any(_same(r, x) for x in recips))
+            elif subj is None:
+                # 'Detainees have been tortured': the undergoer as a description
+                np_toks = _strip_quantity(self._np_before(toks, words, _clause_start(words, vg), vg))
+                if len(np_toks) == 1 and np_toks[0].w in ("he", "she"):
+                    if ctx.last_person is not None:
+                        recips.append(ctx.last_person)
+                elif np_toks and not any(t.w in PRONOUNS or t.w in ("this", "that", "which", "there", "what")
+                                         for t in np_toks):
+                    r = _np_role(np_toks, ctx.doc.text)
+                    if r is not None:
+                        recips.append(r)
             if actor is None and subj is None:
                 pass
             return actor, recips, None
@@ -783,25 +809,38 @@ class EventStage:
         if p.type in SYMMETRIC:
             # 'Lukashenko and Putin strengthened the union': the other conjuncts are recipients
             recips.extend(r for r in coord if not _same(r, actor))
-        # recipients: mentions after the trigger in its clause
+        # recipients: the NPs the trigger governs (SPEC §3 rule 2)
         if p.type == "REQUEST":
-            # addressee up to 'to'/'that'; the rest of the complement holds the object
+            # the addressee stands between the trigger and 'to'/'that' ('call on X to …',
+            # 'urge X to …', 'demand X to …'); 'call for/demand <thing>' has no addressee
             stop = next((i for i in range(m.end, ce) if words[i] in ("to", "that", "not")), ce)
+            takes_addressee = words[m.end - 1] in ("on", "upon", "to") or words[m.head] in ADDRESSEE_VERBS
+            if not takes_addressee and not (stop < ce and words[stop] == "to"):
+                stop = m.end
             for a, b, mm in after:
                 if b <= stop:
+                    if _bad_recipient_pp(words, a):
+                        continue
                     r = self._role(ctx, mm)
                     if not _same(r, actor) and not any(_same(r, x) for x in recips):
                         recips.append(r)
                 elif obj is None and a > stop:
                     obj = self._role(ctx, mm)
-            if not recips and stop > m.end:
+            if not recips and stop > m.end and takes_addressee:
                 np = _np_after(toks, m.end, stop)
-                if np and np[0].w not in PREPS and np[0].w not in ("for", "upon"):
+                if np and np[0].w not in PREPS and np[0].w not in ("for", "upon") \
+                        and not (len(np) == 1 and np[0].w in PRONOUNS):
                     recips.append(_np_role(np, ctx.doc.text))
-        else:
+        elif p.type != "ASSERT":  # a position has no addressee
+            cands = []
             for a, b, mm in after:
-                if words[a] in FIRST_PERSON:
+                if words[a] in FIRST_PERSON or _bad_recipient_pp(words, a):
                     continue
+                cands.append((a, b, mm))
+            if p.type == "ACCUSE" and any(not _pp_of(words, a, ("against",)) for a, _, _ in cands):
+                # 'condemns the sanctions against Minsk by the US': the accused, not the victim
+                cands = [c for c in cands if not _pp_of(words, c[0], ("against",))]
+            for a, b, mm in cands:
                 r = self._role(ctx, mm)
                 if not _same(r, actor) and not any(_same(r, x) for x in recips):
                     recips.append(r)
@@ -1087,6 +1126,35 @@ def _in_pp(words: list[str], a: int) -> bool:
         # adjectives between the preposition and the name: 'against the courageous Ukrainian people'
         j -= 1
     return j > 0 and words[j - 1] in PREPS
+
+
+def _pp_of(words: list[str], a: int, preps: tuple[str, ...] | frozenset[str]) -> bool:
+    """True when the mention at a is the object of one of `preps` (through determiners,
+    adjectives and 'the territory of')."""
+    j = a
+    while j > 0 and (words[j - 1] in DETERMINERS or words[j - 1].endswith("'s")):
+        j -= 1
+    k = 0
+    while j > 0 and k < 2 and words[j - 1] not in PREPS and words[j - 1].isalpha() \
+            and not words[j - 1].endswith("ed") and words[j - 1] not in AUX \
+            and words[j - 1] not in ("and", "that", "or"):
+        j -= 1
+        k += 1
+    return j > 0 and words[j - 1] in preps
+
+
+def _bad_recipient_pp(words: list[str], a: int) -> bool:
+    """A place or source ('in Minsk', 'from the territory of Belarus', 'in Belarus’ affairs')."""
+    if _pp_of(words, a, LOCATIVE_PREPS):
+        return True
+    # 'the territory of Belarus', 'the border of Ukraine' after a locative preposition
+    j = a
+    while j > 0 and words[j - 1] in DETERMINERS:
+        j -= 1
+    if j >= 3 and words[j - 1] == "of" and words[j - 2] in ("territory", "territories", "border",
+                                                          "borders", "soil", "airspace") :
+        return True
+    return False
 
 
 def _background(words: list[str], i: int) -> bool:
