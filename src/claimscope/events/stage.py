@@ -94,6 +94,8 @@ ADDRESSEE_VERBS = _forms("urge", "ask", "invite", "encourage", "implore", "press
 # 'from the territory of Belarus')
 LOCATIVE_PREPS = frozenset({"in", "at", "from", "near", "within", "inside", "across", "throughout", "during",
                             "since", "via", "through", "outside", "around", "beyond", "amid"})
+EVALUATIVE = frozenset({"worrying", "alarming", "troubling", "disturbing", "deplorable", "unacceptable",
+                        "outrageous", "inadmissible", "regrettable", "shameful", "appalling"})
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 # verbs whose 'that' opens a complement clause, not a relative clause ('told BPN that X met')
 THAT_VERBS = _forms("say", "tell", "believe", "think", "know", "hope", "admit", "acknowledge", "confirm",
@@ -460,6 +462,13 @@ class EventStage:
                 actor = speaker
             if actor is None and sent.kind == "list_item" and frame_actor is not None:
                 actor = frame_actor
+            if p.type == "ACCUSE" and p.match.end - p.match.start == 1 and words[p.match.head] in EVALUATIVE \
+                    and any(w in BE for w in words[max(0, p.vg_start - 1):p.match.head + 1]):
+                # '<the raids> are deeply worrying': the evaluation is the speaker's, the
+                # subject is what is evaluated
+                if actor is not None and not _same(actor, speaker):
+                    recips = [actor] + [r for r in recips if not _same(r, actor)]
+                actor = speaker
             if quote_speaker is not None and actor is not None and actor.entity is None \
                     and p.type in ("ACCUSE", "ASSERT") and not p.passive:
                 actor = quote_speaker  # an evaluation inside a quotation is the speaker's
@@ -780,6 +789,10 @@ class EventStage:
         else:
             if kind_of(p) == "noun":
                 return self._noun_args(ctx, p, toks, words, mtoks), [], None
+            if prev_actor is not None and vg == m.head and vg > 0 and words[vg - 1] == "," \
+                    and words[m.head].endswith("ing"):
+                # '…, reminding the regime of …': a participial clause shares the main subject
+                return prev_actor, self._recipients(ctx, p, toks, words, after, prev_actor), None
             actor = self._subject(ctx, toks, words, mtoks, vg, m)
             if actor is None and vg > 0 and words[vg - 1] in ("and", "or") and prev_actor is not None:
                 actor = prev_actor
@@ -832,21 +845,31 @@ class EventStage:
                         and not (len(np) == 1 and np[0].w in PRONOUNS):
                     recips.append(_np_role(np, ctx.doc.text))
         elif p.type != "ASSERT":  # a position has no addressee
-            cands = []
-            for a, b, mm in after:
-                if words[a] in FIRST_PERSON or _bad_recipient_pp(words, a):
-                    continue
-                cands.append((a, b, mm))
-            if p.type == "ACCUSE" and any(not _pp_of(words, a, ("against",)) for a, _, _ in cands):
-                # 'condemns the sanctions against Minsk by the US': the accused, not the victim
-                cands = [c for c in cands if not _pp_of(words, c[0], ("against",))]
-            for a, b, mm in cands:
-                r = self._role(ctx, mm)
-                if not _same(r, actor) and not any(_same(r, x) for x in recips):
-                    recips.append(r)
-                if len(recips) >= 6:
-                    break
+            recips.extend(r for r in self._recipients(ctx, p, toks, words, after, actor)
+                          if not any(_same(r, x) for x in recips))
         return actor, recips, obj
+
+    def _recipients(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
+                    after: list[tuple[int, int, Mention]], actor: Role | None) -> list[Role]:
+        """Objects of a non-request trigger: no places or sources, the accused of an ACCUSE
+        rather than the victims ('against X') it names."""
+        if p.type in ("ASSERT", "REQUEST"):
+            return []
+        recips: list[Role] = []
+        cands = []
+        for a, b, mm in after:
+            if words[a] in FIRST_PERSON or _bad_recipient_pp(words, a):
+                continue
+            cands.append((a, b, mm))
+        if p.type == "ACCUSE" and any(not _pp_of(words, a, ("against",)) for a, _, _ in cands):
+            cands = [c for c in cands if not _pp_of(words, c[0], ("against",))]
+        for a, b, mm in cands:
+            r = self._role(ctx, mm)
+            if not _same(r, actor) and not any(_same(r, x) for x in recips):
+                recips.append(r)
+            if len(recips) >= 6:
+                break
+        return recips
 
     def _noun_args(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
                    mtoks: list[tuple[int, int, Mention]]) -> Role | None:
