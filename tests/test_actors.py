@@ -283,3 +283,35 @@ def test_seed_000_conventions(stage):
         "Coordinating Council" in ents["blr-cc"].aliases
     we = [m for m in doc.mentions if m.via == "pronoun"]
     assert we and all(m.entity == "blr-cc" for m in we)
+
+
+# ------------------------------------------------------------------ speakers (SPEC §3 rule 6)
+def test_person_issuer_we_is_the_body_i_is_the_person(stage):
+    text = ("Remarks by High Representative Josep Borrell after the Foreign Affairs Council\n\n"
+            "We will continue sanctioning the regime. I will announce new support.")
+    doc = _run(stage, text)
+    pron = {(m.text, m.entity) for m in doc.mentions if m.via == "pronoun"}
+    assert ("We", "eu") in pron and ("I", "person-borrell") in pron
+
+
+def test_we_of_a_quoted_head_of_state_is_the_state(stage):
+    text = ("Alexander Lukashenko said the following:\n\n"
+            "We are the only country that supports the Russians in this struggle.")
+    doc = _run(stage, text)
+    assert ("We", "blr") in {(m.text, m.entity) for m in doc.mentions if m.via == "pronoun"}
+
+
+def test_quoted_speaker_is_the_person_not_the_organisation_or_a_pp(stage):
+    text = ("ECR foreign affairs coordinator Anna Fotyga said:\n\n"
+            "“We must stand in solidarity with the victims.”")
+    doc = _run(stage, text)
+    assert ("We", "eu-ecr") not in {(m.text, m.entity) for m in doc.mentions if m.via == "pronoun"}
+
+
+def test_bare_foreign_ministry_is_not_guessed(stage):
+    doc = _run(stage, "The Belarusian diplomat was summoned to the Foreign Ministry on Thursday. "
+                      "Belarus and Belarus again.")
+    assert not any(m.entity.endswith("-mfa") for m in doc.mentions if m.text == "Foreign Ministry")
+    doc = _run(stage, "VILNIUS, March 14, 2024 (BNS) – The Foreign Ministry summoned a Belarusian "
+                      "diplomat. Belarus, Belarus.")
+    assert [m.entity for m in doc.mentions if m.text == "Foreign Ministry"] == ["ltu-mfa"]

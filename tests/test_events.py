@@ -376,3 +376,34 @@ def test_framing_line_without_verb_lends_its_subject():
     doc = analyze(text)
     assert [e.type for e in doc.events] == ["ACCUSE", "REQUEST"]
     assert all(e.actor.name == "Freedom Union" for e in doc.events)
+
+
+# ------------------------------------------------------------------ argument rules (round 2)
+def test_recipients_are_governed_not_places():
+    doc = analyze("Ruritania condemned the arrests in Borduria.")
+    assert only(doc, "ACCUSE").recipients == []
+    doc = analyze("Ruritania condemned the sanctions imposed against Syldavia by Borduria.")
+    assert [r.name for r in only(doc, "ACCUSE").recipients] == ["Borduria"]
+
+
+def test_call_for_has_no_addressee_but_call_on_has():
+    doc = analyze("Ruritania calls for the immediate release of Marta Kovac.")
+    assert only(doc, "REQUEST").recipients == []
+    doc = analyze("Ruritania calls on Borduria to release Marta Kovac.")
+    assert [r.name for r in only(doc, "REQUEST").recipients] == ["Borduria"]
+
+
+def test_they_is_the_last_plural_subject_or_null():
+    doc = analyze("Marta Kovac spoke. They attacked the border.")
+    assert only(doc, "ASSAULT").actor is None
+
+
+def test_concerned_is_not_a_passive():
+    doc = analyze("Ruritania remains deeply concerned about the violations committed by the junta.")
+    assert only(doc, "ACCUSE").actor.name == "Ruritania"
+
+
+def test_summoned_to_the_ministry():
+    doc = analyze("The envoy of Borduria was summoned to the ministry on Monday.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor is not None and ev.actor.entity == "min"
