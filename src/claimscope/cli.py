@@ -246,20 +246,14 @@ def eval_command(
 
 def _mount_subapps() -> None:
     from claimscope.actors.cli import app as actors_app
+    from claimscope.serve.cli import app as serve_app
 
     app.add_typer(actors_app, name="actors", help="Knowledge-base tools: lint, find.")
-    try:
-        from claimscope.serve.cli import app as serve_app
-    except ImportError:  # the web UI is optional at this stage of the build
-        return
     app.add_typer(serve_app, name="serve")
 
 
 def main() -> None:
-    try:
-        _mount_subapps()
-    except ImportError:
-        pass
+    _mount_subapps()
     try:
         app()
     except ClaimscopeError as exc:
