@@ -827,7 +827,33 @@ class ActorStage:
                 if cue is None and not self._looks_like_person(words):
                     continue
                 out.append((s, e, name, "person", _ROLE_CUES.get(cue) if cue else None))
-        return out
+        return self._surname_refs(text, spans, taken, out)
+
+    @staticmethod
+    def _surname_refs(text: str, spans, taken, found: list) -> list:
+        """Later references to an unknown person by surname alone ('Łukasz Jasina … Mr Jasina
+        stressed', 'Jasina’s') are mentions of that person (the first full name seen)."""
+        surnames: dict[str, tuple[int, tuple]] = {}
+        for f in found:
+            if f[3] == "person" and " " in f[2]:
+                last = f[2].split()[-1]
+                if len(last) >= 3 and last not in surnames:
+                    surnames[last] = (f[0], f)
+        if not surnames:
+            return found
+        covered = [(f[0], f[1]) for f in found]
+        extra = []
+        for a, b in spans:
+            w = text[a:b]
+            base = re.sub(r"['’]s$", "", w)
+            hit = surnames.get(base)
+            if hit is None or a <= hit[0] or taken[a] or any(s <= a < e for s, e in covered):
+                continue
+            f = hit[1]
+            extra.append((a, a + len(base), f[2], "person", f[4]))
+        if not extra:
+            return found
+        return sorted(found + extra, key=lambda x: x[0])
 
     @staticmethod
     def _looks_like_person(words: list[str]) -> bool:

@@ -111,6 +111,10 @@ PSYCH_ADJECTIVES = frozenset({"concerned", "worried", "alarmed", "disappointed",
                               "pleased", "delighted", "troubled", "disturbed", "saddened", "horrified",
                               "indignant", "resolved", "opposed", "united", "interested", "engaged",
                               "dedicated", "ready", "grateful", "encouraged", "heartened", "frustrated"})
+# role nouns that, definite and without a name, refer back to a person ('the spokesman said')
+ROLE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "president", "minister", "ambassador",
+                        "diplomat", "chairman", "chairwoman", "chairperson", "premier", "envoy",
+                        "rapporteur", "commissioner", "chancellor", "politician", "opposition leader"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -152,6 +156,9 @@ class _Ctx:
     framing_roles: dict[int, tuple[Role | None, list[Role]]] = field(default_factory=dict)
     last_org: Role | None = None
     last_person: Role | None = None
+    persons: list[Role] = field(default_factory=list)  # persons as subjects or speakers, latest last
+    speakers: list[Role] = field(default_factory=list)  # persons who spoke, latest last
+    quote_speaker: Role | None = None  # the speaker of the sentence being coded, if quoted
     last_actor: Role | None = None
     last_plural: tuple[Role, list[Role]] | None = None  # last plural subject: first conjunct, others
     coord: list[Role] = field(default_factory=list)  # other conjuncts of the last subject found
@@ -339,6 +346,7 @@ class EventStage:
         ctx.last_actor = actor
         if kind in ("person",):
             ctx.last_person = actor
+            self._person(ctx, actor, spoke=etype in ("ASSERT", "ACCUSE", "REQUEST", "REJECT"))
         elif kind in ("organization", "igo", "country", "group"):
             ctx.last_org = actor
         elif actor.entity:  # unknown kind: either
@@ -347,6 +355,41 @@ class EventStage:
         if etype in SPEECH and actor.entity:
             ctx.last_speech = actor
 
+    @staticmethod
+    def _person(ctx: _Ctx, r: Role, spoke: bool = False) -> None:
+        ctx.persons = [x for x in ctx.persons if not _same(x, r)][-7:] + [r]
+        if spoke:
+            ctx.speakers = [x for x in ctx.speakers if not _same(x, r)][-7:] + [r]
+
+    def _last_person(self, ctx: _Ctx, spoke: bool = False) -> Role | None:
+        """'he'/'she'/'the spokesman': the last person who acted or spoke; inside a quotation
+        not the quoted speaker ('“He denied any actions,” Mr Jasina concluded')."""
+        qs = ctx.quote_speaker
+        for r in reversed(ctx.speakers if spoke else ctx.persons):
+            if qs is not None and _same(r, qs):
+                continue
+            return r
+        if spoke:
+            return self._last_person(ctx)
+        if ctx.last_person is not None and not _same(ctx.last_person, qs):
+            return ctx.last_person
+        return None
+
+    def _is_person(self, ctx: _Ctx, r: Role) -> bool:
+        e = ctx.ents.get(r.entity) if r.entity else None
+        return e is not None and e.kind == "person"
+
+    def _definite_role(self, ctx: _Ctx, r: Role | None) -> Role | None:
+        """'the spokesman', 'the president', 'the Belarusian diplomat' (a definite role noun
+        with no name) points back to the last person mentioned (SPEC §3 rule 5)."""
+        if r is None or r.entity is not None:
+            return r
+        ws = r.name.lower().split()
+        if not ws or len(ws) > 3 or ws[-1] not in ROLE_NOUNS or \
+                ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
+            return r
+        return self._last_person(ctx, spoke=True) or r
+
     def _pronoun(self, ctx: _Ctx, w: str, speaker: Role | None) -> Role | None:
         """A pronoun subject the actors stage left unresolved (SPEC §3 rule 5)."""
         if w in FIRST_PERSON:
@@ -354,7 +397,7 @@ class EventStage:
         if w == "it":
             return ctx.last_org
         if w in ("he", "she"):
-            return ctx.last_person
+            return self._last_person(ctx)
         if w == "they":  # the last plural subject, never a guess
             if ctx.last_plural is not None:
                 ctx.coord = list(ctx.last_plural[1])
@@ -392,8 +435,15 @@ class EventStage:
             if b > a:
                 mtoks.append((a, b, m))
         quote_speaker = ctx.quote_speakers.get(sent.id)
+        ctx.quote_speaker = None
         if quote_speaker is not None and quote_speaker.entity is None and quote_speaker.text.lower() in PRONOUNS:
             quote_speaker = self._pronoun(ctx, quote_speaker.text.lower(), ctx.speaker) or quote_speaker
+        if quote_speaker is not None and quote_speaker.entity is None:
+            quote_speaker = self._definite_role(ctx, quote_speaker)
+            ctx.quote_speakers[sent.id] = quote_speaker
+        ctx.quote_speaker = quote_speaker
+        if quote_speaker is not None and self._is_person(ctx, quote_speaker):
+            self._person(ctx, quote_speaker, spoke=True)
         # update the document speaker from first-person mentions outside quotations
         if quote_speaker is None and sent.kind != "quote":
             for a, b, m in mtoks:
@@ -485,6 +535,16 @@ class EventStage:
                        confidence=round(p.confidence, 2))
             events.append(ev)
 
+        # a person who speaks ('…, Łukasz Jasina said', 'said Anaïs Marin') is who a later
+        # 'he'/'she'/'the spokesman' refers to
+        for a, b, m in mtoks:
+            e = ctx.ents.get(m.entity)
+            if e is None or e.kind != "person" or words[a] in PRONOUNS:
+                continue
+            nxt = b + 1 if b < len(words) and words[b] == "," else b
+            prv = a - 2 if a >= 2 and words[a - 1] == "," else a - 1
+            if (nxt < len(words) and words[nxt] in self.reporting) or (prv >= 0 and words[prv] in self.reporting):
+                self._person(ctx, self._role(ctx, m), spoke=True)
         if stext.rstrip().endswith(":"):
             framers = [e for e, p in zip(events, preds) if p.match.trigger.frame or p.type == "REQUEST"]
             subj = events[0].actor if events else self._clause_subject(ctx, toks, words, mtoks, len(toks))
@@ -773,8 +833,8 @@ class EventStage:
                 # 'Detainees have been tortured': the undergoer as a description
                 np_toks = _strip_quantity(self._np_before(toks, words, _clause_start(words, vg), vg))
                 if len(np_toks) == 1 and np_toks[0].w in ("he", "she"):
-                    if ctx.last_person is not None:
-                        recips.append(ctx.last_person)
+                    if self._last_person(ctx) is not None:
+                        recips.append(self._last_person(ctx))
                 elif np_toks and not any(t.w in PRONOUNS or t.w in ("this", "that", "which", "there", "what")
                                          for t in np_toks):
                     r = _np_role(np_toks, ctx.doc.text)
@@ -815,7 +875,7 @@ class EventStage:
                 elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
                     actor = self._pronoun(ctx, np_toks[0].w, speaker)
                 elif not any(t.w in ("it", "this", "there", "that", "which", "what", "these", "those") for t in np_toks):
-                    actor = _np_role(np_toks, ctx.doc.text)
+                    actor = self._definite_role(ctx, _np_role(np_toks, ctx.doc.text))
             elif actor.entity is None and actor.text.lower() in PRONOUNS:
                 actor = self._pronoun(ctx, actor.text.lower(), speaker)
         coord = ctx.coord if actor is not None else []
