@@ -60,7 +60,7 @@ _MOD_RE = r"(?:(?:" + "|".join(re.escape(m) for m in sorted(_MODIFIERS, key=len,
 _WE = frozenset({"we", "our", "us", "ours", "ourselves"})
 _STATEMENT_WORDS = re.compile(
     r"\b(statements?|appeal|resolution|declaration|address|communiqu[eé]|letter|remarks|"
-    r"position|announcement|press release|open letter|decision|manifesto)\b", re.I)
+    r"position|announcement|press release|open letter|decision|manifesto|speech|video address)\b", re.I)
 _DOC_NOUN = re.compile(
     r"(?:['’]s)?\s+(?:Charter|Convention|Treaty|Memorandum|Declaration|Covenant|Statute|Act|"
     r"Accords?|Agreement|Protocol|obligations|commitments|standards|principles|membership|"

@@ -85,7 +85,7 @@ SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though"
 NP_STOP = AUX | CLAUSE_WORDS | frozenset({",", ";", ":", "“", "”", '"', "(", ")", "–", "—", "-", "why",
                                           "how", "what", "there", "here", "«", "»", ".", "!", "?"})
 ISSUER_RE = re.compile(r"(?:(?:joint|official|public)\s+)?(?:statement|appeal|resolution|declaration|address|"
-                       r"remarks|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
+                       r"remarks|speech|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
                        re.IGNORECASE)
 ISSUER_END = re.compile(r"\s+(?:on|about|regarding|concerning|in|at|ahead|to|over|for|after|with)\s+|[,:;(]")
 ADDRESSEE_VERBS = _forms("urge", "ask", "invite", "encourage", "implore", "press", "instruct", "order",
@@ -115,6 +115,9 @@ PSYCH_ADJECTIVES = frozenset({"concerned", "worried", "alarmed", "disappointed",
 ROLE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "president", "minister", "ambassador",
                         "diplomat", "chairman", "chairwoman", "chairperson", "premier", "envoy",
                         "rapporteur", "commissioner", "chancellor", "politician", "opposition leader"})
+TIME_NOUNS = frozenset({"day", "week", "month", "year", "time", "night", "morning", "evening", "weekend",
+                        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -1051,16 +1054,36 @@ def _plural(r: Role) -> bool:
 
 
 def _strip_quantity(np: list[Tok]) -> list[Tok]:
-    """'a majority of Belarusians' -> 'Belarusians'; 'thousands of X' -> 'X'."""
-    for i, t in enumerate(np[:4]):
-        if t.w == "of" and i > 0 and np[i - 1].w in QUANTITY_NOUNS and i + 1 < len(np):
-            return np[i + 1:]
+    """'a majority of Belarusians' -> 'Belarusians'; 'hundreds of thousands of X' -> 'X'."""
+    changed = True
+    while changed:
+        changed = False
+        for i, t in enumerate(np[:4]):
+            if t.w == "of" and i > 0 and np[i - 1].w in QUANTITY_NOUNS and i + 1 < len(np):
+                np = np[i + 1:]
+                changed = True
+                break
+    return np
+
+
+def _strip_time(np: list[Tok]) -> list[Tok]:
+    """A time adverbial before the subject is not part of it: 'Yesterday the Ministry …',
+    'every week his security services …', 'On Monday the court …'."""
+    while np:
+        if np[0].w in ("yesterday", "today", "tomorrow", "meanwhile", "earlier", "later", "now", "then",
+                       "recently", "also"):
+            np = np[1:]
+        elif len(np) > 2 and np[0].w in ("every", "each", "last", "this", "next", "on") and (
+                np[1].w in TIME_NOUNS or np[1].raw[:1].isupper() and np[1].w in WEEKDAYS):
+            np = np[2:]
+        else:
+            break
     return np
 
 
 def _np_role(toks: list[Tok], text: str) -> Role | None:
     """An unlinked description as a role: the noun phrase without its article."""
-    toks = [t for t in toks if t.w not in (",", "“", "”", '"', "(", ")")]
+    toks = _strip_time([t for t in toks if t.w not in (",", "“", "”", '"', "(", ")")])
     while toks and toks[0].w in ("the", "a", "an", "no"):
         toks = toks[1:]  # 'No countries spoke for …': the negation is an aux, not the actor
     while toks and not toks[-1].w[:1].isalnum():
