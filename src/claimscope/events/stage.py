@@ -1007,10 +1007,16 @@ class EventStage:
             cs = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",") + 1
         cands = []
         pp_end = -10
+        appo = self._appositions(words, mtoks, cs, vg)
+        ends = {b for _, b, _ in mtoks}
         for a, b, mm in mtoks:
             if a < cs or b > vg:
                 continue
-            if _in_pp(words, a) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])
+            if a in appo:
+                continue  # 'X, a senior opposition politician, has stated': X is the subject
+            title_name = a in ends and (e := ctx.ents.get(mm.entity)) is not None and e.kind == "person" \
+                and toks[a].raw[:1].isupper()  # 'Secretary of State of the Council of Ministers X urged'
+            if (_in_pp(words, a) and not title_name) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])
                                     and (any(w in ("and", "or") for w in words[pp_end:a])
                                          or (b < len(words) and words[b] in ("and", "or"))
                                          or (b < len(words) and words[b] == "," and any(
@@ -1032,6 +1038,26 @@ class EventStage:
             ctx.coord = [self._role(ctx, c[2]) for c in cands[k + 1:]]
             return self._role(ctx, cands[k][2])
         return None
+
+    @staticmethod
+    def _appositions(words: list[str], mtoks: list[tuple[int, int, Mention]], cs: int, vg: int) -> set[int]:
+        """Start tokens of mentions inside an apposition that follows a subject mention and
+        closes before the verb group ('X, a senior Belarusian opposition politician, has stated';
+        'X – the head of Y – said')."""
+        out: set[int] = set()
+        for a0, b0, _ in mtoks:
+            if a0 < cs or b0 + 1 >= vg or words[b0] not in (",", "–", "—", "("):
+                continue
+            if words[b0 + 1] not in ("a", "an", "the", "one", "former", "then", "now", "currently", "head",
+                                     "leader", "chair", "chairman", "chairwoman", "director", "president"):
+                continue
+            close = {",": ",", "–": "–", "—": "—", "(": ")"}[words[b0]]
+            k = next((i for i in range(b0 + 2, vg) if words[i] == close), None)
+            if k is None or any(w in AUX or w in CLAUSE_WORDS for w in words[b0 + 1:k]) or \
+                    k + 1 != vg or _in_pp(words, a0):
+                continue
+            out.update(a for a, b, _ in mtoks if b0 < a < k)
+        return out
 
     # ------------------------------------------------------------ dates
 
