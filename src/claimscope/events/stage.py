@@ -507,8 +507,19 @@ class EventStage:
                 r = self._role(ctx, m)
                 if _plural(r):
                     ctx.last_plural = (r, [])
+        # 'according to X' names the source of what the sentence asserts or alleges
+        source: Role | None = None
+        for i in range(len(words) - 2):
+            if words[i] == "according" and words[i + 1] == "to":
+                src = next((m for a, b, m in mtoks if i + 2 <= a <= i + 4 and words[a] not in PRONOUNS), None)
+                if src is not None:
+                    source = self._role(ctx, src)
+                break
         for p in preds:
             actor, recips, obj = self._arguments(ctx, p, toks, words, mtoks, speaker, prev_actor)
+            if source is not None and p.type in ("ACCUSE", "ASSERT") and not p.passive and (
+                    actor is None or actor.entity is None or _same(actor, speaker)):
+                actor = source
             own = actor
             if p.match.trigger.type == "MODAL":  # modal request: the speaker asks the subject
                 recips = [actor] if actor is not None else []
@@ -999,9 +1010,20 @@ class EventStage:
                 words[cs - 1] == "that" and any(w in self.reporting or w in THAT_VERBS
                                                 for w in words[max(0, cs - 4):cs - 1])):
             # relative clause: the antecedent is the noun before 'who'/'which'
-            ant = [x for x in mtoks if x[1] <= cs - 1 and x[1] >= cs - 3]
-            if ant:
-                return self._role(ctx, ant[-1][2])
+            rel = cs - 1
+            for _ in range(4):
+                ant = [x for x in mtoks if x[1] <= rel and x[1] >= rel - 2]
+                if ant:
+                    return self._role(ctx, ant[-1][2])
+                if rel < 2 or words[rel - 1] != ",":
+                    break
+                # a chain of relative clauses ('the Belarusians who are fighting …, who are
+                # collecting aid, who are helping …'): the antecedent of the first one
+                prev = next((i for i in range(rel - 2, -1, -1) if words[i] == words[cs - 1]
+                             or words[i] in (";", ".", ":")), None)
+                if prev is None or words[prev] != words[cs - 1]:
+                    break
+                rel = prev
         if cs > 0 and words[cs - 1] in SUBORDINATORS and "," in words[cs:vg]:
             # 'If the regime releases them, the Council is ready …': the main clause
             cs = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",") + 1
