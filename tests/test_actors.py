@@ -247,6 +247,14 @@ def test_unknown_names_with_role_cues(stage):
     assert not any(n in unl for n in ("However", "Moreover", "Meanwhile", "Yesterday"))
 
 
+def test_surname_refers_back_to_unknown_person(stage):
+    doc = _run(stage, "The crisis deepened, spokesman Tomas Varga said on Friday. "
+                      "Mr Varga added that Varga’s office would reply.")
+    ms = [m for m in doc.mentions if m.entity == "x:tomas varga"]
+    assert [m.text for m in ms] == ["Tomas Varga", "Varga", "Varga"]
+    assert all(doc.text[m.start:m.end] == m.text for m in ms)
+
+
 # ------------------------------------------------------------------ corpus invariants
 def _corpus_files():
     return sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob("*.txt"))

@@ -407,3 +407,40 @@ def test_summoned_to_the_ministry():
     doc = analyze("The envoy of Borduria was summoned to the ministry on Monday.")
     ev = only(doc, "ACCUSE")
     assert ev.actor is not None and ev.actor.entity == "min"
+
+
+# ------------------------------------------------------------------ subjects (round 3)
+
+def test_apposition_between_subject_and_verb_is_skipped():
+    doc = analyze("Marta Kovac, a senior Ruritania official, has condemned the arrests.")
+    assert only(doc, "ACCUSE").actor.entity == "kovac"
+
+
+def test_definite_role_noun_and_he_point_back_to_the_last_speaker():
+    doc = analyze("The ministry is silent, Marta Kovac said.\nThe spokeswoman condemned the arrests.\n"
+                  "She also called on Borduria to release the prisoners.")
+    assert only(doc, "ACCUSE").actor.entity == "kovac"
+    assert only(doc, "REQUEST").actor.entity == "kovac"
+
+
+def test_according_to_names_the_source_of_an_allegation():
+    doc = analyze("Some of these violations may, according to the Freedom Union, amount to crimes against humanity.")
+    assert only(doc, "ACCUSE").actor.entity == "fu"
+
+
+def test_chain_of_relative_clauses_takes_the_first_antecedent():
+    doc = analyze("We thank the Freedom Union, which is collecting humanitarian aid, which is helping refugees.",
+                  extra={})
+    evs = [e for e in doc.events if e.type in ("AID", "COOPERATE")]
+    assert evs and all(e.actor is not None and e.actor.entity == "fu" for e in evs)
+
+
+def test_verb_after_and_has_no_subject_of_its_own():
+    doc = analyze("Ruritania will continue sanctioning the junta and supporting the Freedom Union.")
+    ev = only(doc, "SUPPORT")
+    assert ev.actor.entity == "rur"
+
+
+def test_quantity_in_passive_agent_is_not_the_agent():
+    doc = analyze("The demands are supported by the majority of the Freedom Union.")
+    assert only(doc, "SUPPORT").actor.entity == "fu"

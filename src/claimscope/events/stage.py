@@ -166,6 +166,7 @@ class _Ctx:
     last_plural: tuple[Role, list[Role]] | None = None  # last plural subject: first conjunct, others
     coord: list[Role] = field(default_factory=list)  # other conjuncts of the last subject found
     last_speech: Role | None = None
+    prev_end: int | None = None  # end token of the previous predicate in the sentence
 
 
 class EventStage:
@@ -515,8 +516,10 @@ class EventStage:
                 if src is not None:
                     source = self._role(ctx, src)
                 break
+        ctx.prev_end = None
         for p in preds:
             actor, recips, obj = self._arguments(ctx, p, toks, words, mtoks, speaker, prev_actor)
+            ctx.prev_end = p.match.end
             if source is not None and p.type in ("ACCUSE", "ASSERT") and not p.passive and (
                     actor is None or actor.entity is None or _same(actor, speaker)):
                 actor = source
@@ -826,7 +829,10 @@ class EventStage:
             by = next((i for i in range(m.end, ce) if words[i] == "by"), None)
             if by is not None:
                 agent = next(((a, b, mm) for a, b, mm in after if a > by), None)
-                if agent is not None and agent[0] <= by + 4:
+                # 'by the majority of the Belarusian people': the quantity is not the agent
+                q = _strip_quantity(_strip_lead_det(toks[by + 1:min(ce, by + 8)]))
+                reach = by + 4 if not q or q[0] is toks[by + 1] else toks.index(q[0]) + 2
+                if agent is not None and agent[0] <= reach:
                     actor = self._role(ctx, agent[2])
                 else:
                     np = _np_after(toks, by + 1, ce)
@@ -868,6 +874,14 @@ class EventStage:
                 # '…, reminding the regime of …': a participial clause shares the main subject
                 return prev_actor, self._recipients(ctx, p, toks, words, after, prev_actor), None
             actor = self._subject(ctx, toks, words, mtoks, vg, m)
+            if actor is not None and prev_actor is not None and vg > 0 and words[vg - 1] in ("and", "or") \
+                    and ctx.prev_end is not None and ctx.prev_end < vg and any(
+                        a >= ctx.prev_end and b <= vg and _same(self._role(ctx, mm), actor) for a, b, mm in mtoks):
+                # 'we will continue sanctioning the regime and supporting civil society': a verb
+                # right after 'and' has no subject of its own; what stands after the previous
+                # predicate is its object
+                actor = prev_actor
+                ctx.coord = []
             if actor is None and vg > 0 and words[vg - 1] in ("and", "or") and prev_actor is not None:
                 actor = prev_actor
             if actor is None:
@@ -1111,6 +1125,12 @@ def _strip_quantity(np: list[Tok]) -> list[Tok]:
                 np = np[i + 1:]
                 changed = True
                 break
+    return np
+
+
+def _strip_lead_det(np: list[Tok]) -> list[Tok]:
+    while np and np[0].w in ("the", "a", "an", "vast", "overwhelming", "large", "small", "great"):
+        np = np[1:]
     return np
 
 
