@@ -444,3 +444,40 @@ def test_verb_after_and_has_no_subject_of_its_own():
 def test_quantity_in_passive_agent_is_not_the_agent():
     doc = analyze("The demands are supported by the majority of the Freedom Union.")
     assert only(doc, "SUPPORT").actor.entity == "fu"
+
+
+# ------------------------------------------------------------------ rule 4: what is said (round 4)
+
+def test_stated_passive_event_is_coded_not_asserted():
+    doc = analyze("The Freedom Union stressed that dozens of activists are detained every week.")
+    assert [e.type for e in doc.events] == ["COERCE"]
+    ev = doc.events[0]
+    assert ev.actor is None and [r.name for r in ev.recipients] == ["activists"]
+    doc = analyze("The Freedom Union recalled that Marta Kovac was convicted in 2019 on false charges.")
+    ev = only(doc, "SANCTION")
+    assert "historical" in ev.aux and [r.entity for r in ev.recipients] == ["kovac"]
+    assert not [e for e in doc.events if e.type == "ASSERT"]
+
+
+def test_stated_state_stays_assert():
+    doc = analyze("We state that Syldavia is temporarily occupied territory.")
+    assert [e.type for e in doc.events] == ["ASSERT"]
+
+
+def test_characterising_as_an_attack_is_the_speakers_accusation():
+    doc = analyze("Ruritania regards the decision of Borduria as an attack.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.entity == "rur" and [r.entity for r in ev.recipients] == ["bor"]
+    assert not [e for e in doc.events if e.type in ("ASSERT", "ASSAULT")]
+
+
+def test_reported_verbal_act_of_another_subject_is_theirs():
+    doc = analyze("Marta Kovac stressed that Ruritania and Borduria reject the ultimatum of Syldavia.")
+    ev = only(doc, "REJECT")
+    assert ev.actor.entity == "rur"
+    assert not [e for e in doc.events if e.type == "ASSERT"]
+
+
+def test_trailing_attribution_is_not_an_event():
+    doc = analyze("Ruritania and Borduria reject the ultimatum of Syldavia, she stressed.")
+    assert [e.type for e in doc.events] == ["REJECT"]

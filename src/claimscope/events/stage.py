@@ -97,6 +97,11 @@ LOCATIVE_PREPS = frozenset({"in", "at", "from", "near", "within", "inside", "acr
 EVALUATIVE = frozenset({"worrying", "alarming", "troubling", "disturbing", "deplorable", "unacceptable",
                         "outrageous", "inadmissible", "regrettable", "shameful", "appalling"})
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+# verbs that characterise their object ('regard X as', 'consider X', 'describe X as'); with
+# hostile content ('an attack', 'repression', 'a threat') the speaker accuses (rule 4)
+CHARACTERISE = _forms("consider", "regard", "view", "deem", "qualify", "describe", "label", "brand",
+                      "characterise", "characterize", "term", "see", "treat")
+CHARACTER_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN"})
 # verbs whose 'that' opens a complement clause, not a relative clause ('told BPN that X met')
 THAT_VERBS = _forms("say", "tell", "believe", "think", "know", "hope", "admit", "acknowledge", "confirm",
                     "deny", "show", "indicate", "understand", "agree", "ensure", "learn", "reveal",
@@ -145,6 +150,7 @@ class Pred:
     kind: str = "verb"
     vg_start: int = 0
     confidence: float = 0.7
+    characterise: bool = False  # 'regard X as an attack': X is the accused
 
 
 @dataclass
@@ -598,6 +604,8 @@ class EventStage:
             if kind != "noun" and words[m.head] in self.reporting and _after_quote(words, m.start):
                 continue  # '“…,” she stressed' attributes a quotation: the quotation is coded
             vg = self._verb_group_start(words, m.head)
+            if t.type == "ASSERT" and kind != "noun" and preds and _trailing_attribution(words, vg, m.end):
+                continue  # 'Russia and Belarus reject …, she stressed': the clause before is coded
             after_to = _preceded_by_to(words, m.start)
             passive = kind != "noun" and self._is_passive(words, m.head)
             if t.type == "ASSERT" and passive:
@@ -618,6 +626,20 @@ class EventStage:
                 elif ftype == "ASSERT" and t.type not in VERBAL and kind != "noun" and not t.content \
                         and not passive and finite and (not after_to or any(w in AUX for w in words[vg:m.head])):
                     scope.drop = True  # 'X admitted that Y took part in …': Y's event is what is said
+                    breaks = True
+                elif ftype == "ASSERT" and t.type in VERBAL and kind != "noun" and not t.content \
+                        and not passive and not after_to \
+                        and _own_subject(words, scope.match.end, vg):
+                    # 'she stressed that Russia and Belarus reject …': a verbal act reported of
+                    # another subject is that subject's event, not the speaker's (rule 4)
+                    scope.drop = True
+                    breaks = True
+                elif ftype == "ASSERT" and t.type not in VERBAL and passive and not t.content \
+                        and not _attributive(words, m.end) and not _stative(words, vg, m.head, m.end):
+                    # 'stressed that dozens are detained', 'recalled that X were convicted': the
+                    # reported event is coded (rule 4); 'is temporarily occupied territory' (a
+                    # participle before its noun) stays the stated position
+                    scope.drop = True
                     breaks = True
                 if not breaks:
                     scope.content.append(m)
@@ -672,12 +694,12 @@ class EventStage:
             scope = p if (t.frame or p.imperative) else None
         out = []
         for p in preds:
-            self._resolve(p)
+            self._resolve(p, words)
             if not p.drop:
                 out.append(p)
         return out
 
-    def _resolve(self, p: Pred) -> None:
+    def _resolve(self, p: Pred, words: list[str] | None = None) -> None:
         """A speech act takes its mode, or its type, from what it governs (SPEC §3 rule 4)."""
         ftype = p.match.trigger.type
         if p.type == "REQUEST":
@@ -694,6 +716,14 @@ class EventStage:
                 next((c for c in p.content if c.trigger.type in VERBAL), None)
             if c is not None:
                 p.type, p.mode = c.trigger.type, c.trigger.mode
+            elif words is not None and words[p.match.head] in CHARACTERISE and any(
+                    c.trigger.type in CHARACTER_TYPES for c in p.content):
+                # 'We regard these incursions as a hybrid attack': calling something an attack,
+                # repression or a threat is the speaker's accusation (rule 4)
+                c = next(c for c in p.content if c.trigger.type in CHARACTER_TYPES)
+                p.type, p.mode = "ACCUSE", "allege"
+                p.characterise = True
+                p.contexts.extend(x for x in c.trigger.contexts if x not in p.contexts)
         elif ftype == "AGREE" and p.match.trigger.frame:
             c = next((c for c in p.content if c.trigger.type in HOSTILE), None)
             if c is not None:
@@ -933,6 +963,11 @@ class EventStage:
                         and not (len(np) == 1 and np[0].w in PRONOUNS):
                     recips.append(_np_role(np, ctx.doc.text))
         elif p.type != "ASSERT":  # a position has no addressee
+            if p.characterise:  # 'regard the decision of Brussels as …': what is characterised
+                inner = [(a, b, mm) for a, b, mm in mtoks if m.head < a and b <= m.end
+                         and words[a] not in FIRST_PERSON]
+                recips.extend(r for r in (self._role(ctx, x[2]) for x in inner)
+                              if not _same(r, actor) and not any(_same(r, y) for y in recips))
             recips.extend(r for r in self._recipients(ctx, p, toks, words, after, actor)
                           if not any(_same(r, x) for x in recips))
         return actor, recips, obj
@@ -1274,6 +1309,54 @@ def _after_quote(words: list[str], i: int) -> bool:
         if w in (".", ";"):
             return False
     return False
+
+
+def _own_subject(words: list[str], a: int, vg: int) -> bool:
+    """True when the clause of the verb group at vg (inside a stating verb's complement that
+    starts at a) has a subject of its own that is not the speaker ('that Russia and Belarus
+    reject …'), rather than 'we/it/he/she' or none."""
+    cs = max(a, _clause_start(words, vg))
+    subj = [w for w in words[cs:vg] if w not in (",", "also", "still", "that")]
+    if not subj or len(subj) > 10:
+        return False
+    if any(w in PRONOUNS or w in ("this", "which", "who", "what") for w in subj):
+        return False
+    return any(w.isalpha() and w not in PREPS and w not in DETERMINERS for w in subj)
+
+
+def _trailing_attribution(words: list[str], vg: int, end: int) -> bool:
+    """True for a stating verb that closes the sentence after a comma and a short subject
+    ('…, she stressed.', '…, the ministry noted.')."""
+    if any(w.isalnum() for w in words[end:]):
+        return False
+    k = vg - 1
+    while k >= 0 and vg - k <= 5 and words[k] != ",":
+        if not words[k].isalpha() and words[k] not in ("’s", "'s"):
+            return False
+        k -= 1
+    return k >= 1 and words[k] == "," and k < vg - 1
+
+
+def _stative(words: list[str], vg: int, head: int, end: int) -> bool:
+    """'the border is closed to trade', 'Belarus remains occupied': a singular present 'is'
+    with a participle and neither agent nor time is a state, not a reported event."""
+    if not any(w in ("is", "remains", "'s") for w in words[vg:head]):
+        return False
+    if any(w in ("being", "been", "by") or w in TIME_WORDS or w in WEEKDAYS or _YEAR.fullmatch(w)
+           for w in words[vg:_clause_end(words, end)]):
+        return False
+    return True
+
+
+def _attributive(words: list[str], i: int) -> bool:
+    """True when the word after a participle is the noun it modifies ('occupied territory'),
+    not a preposition, adverbial or the end of the clause ('were convicted in 2023')."""
+    if i >= len(words):
+        return False
+    w = words[i]
+    return w.isalpha() and w not in PREPS and w not in ADVERB_WORDS and w not in TIME_WORDS \
+        and w not in DETERMINERS and w not in QUANTIFIERS and w not in CLAUSE_WORDS \
+        and w not in ("and", "or", "every", "each") and not w.endswith("ly")
 
 
 def _break_between(words: list[str], a: int, b: int) -> bool:
