@@ -4,9 +4,15 @@
    corpus plus the hand-coded sample documents, each copy with its own id and publication date,
    stored through `Store.add` so every table and index is filled as in real use.
 2. Starts `claimscope serve` in a subprocess on a free loopback port.
-3. Runs --clients concurrent httpx.AsyncClient loops for --duration seconds over a mix of
+3. Loads it for --duration seconds with --clients concurrent connections over a mix of
    filtered /api/events requests (type, mode, actor, recipient, country, sector, aux, date
    windows, text, sorts, pages) and prints p50/p90/p99/max latency and throughput.
+
+Load generators (--client): `wrk` (Debian package `wrk`; default when it is on PATH) replays a
+pre-generated list of --urls random URLs from a Lua script and costs a few % of a core, so the
+numbers are the server's; `python` (httpx.AsyncClient loops, the fallback) needs ~0.5 core itself,
+which on a 2-core machine is taken from the server. The script prints which one it used.
+`--cache-size 0` starts the server without its result cache (counts, name resolution).
 
 Example: .venv/bin/python bench/load_events.py --docs 10000 --clients 50 --duration 20
 """
@@ -16,11 +22,15 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections import OrderedDict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -149,6 +159,85 @@ async def run_load(base: str, clients: int, duration: float, warmup: float) -> d
             "mean_ms": statistics.fmean(lat) * 1000 if lat else float("nan")}
 
 
+WRK_LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("CLAIMSCOPE_BENCH_URLS")) do paths[#paths + 1] = line end
+-- one wrk thread: URLs are sent in list order, from CLAIMSCOPE_BENCH_START on (past the warm-up)
+function init(args) idx = tonumber(os.getenv("CLAIMSCOPE_BENCH_START") or "0") end
+function request()
+  idx = idx % #paths + 1
+  return wrk.format("GET", paths[idx])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d duration=%.3f p50=%.3f p90=%.3f p99=%.3f max=%.3f mean=%.3f non2xx=%d errors=%d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(90) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3,
+    latency.mean / 1e3, e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def event_urls(n: int, seed: int = 1) -> list[str]:
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    return ["/api/events?" + urlencode(random_params(rng), doseq=True) for _ in range(n)]
+
+
+def count_cache_hit_rate(urls: list[str], n_requests: int, cache_size: int, skip: int = 0) -> float:
+    """Hit rate of the server's per-filter-set count cache (an LRU of `cache_size` entries) over
+    the first `n_requests` URLs as wrk sends them (one thread: in list order), counted after the
+    first `skip` (warm-up). Approximate: the cache also holds name resolutions (same LRU)."""
+    if cache_size <= 0 or n_requests <= skip:
+        return 0.0
+    from urllib.parse import parse_qsl, urlsplit
+
+    lru: OrderedDict = OrderedDict()
+    hits = 0
+    for i in range(n_requests):
+        q = [kv for kv in parse_qsl(urlsplit(urls[i % len(urls)]).query)
+             if kv[0] not in ("sort", "order", "limit", "offset")]
+        key = tuple(sorted(q))
+        if key in lru:
+            hits += i >= skip
+            lru.move_to_end(key)
+        else:
+            lru[key] = True
+            if len(lru) > cache_size:
+                lru.popitem(last=False)
+    return hits / (n_requests - skip)
+
+
+def run_wrk(base: str, urls: list[str], clients: int, duration: float, warmup: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix="claimscope-bench-") as tmp:
+        url_file, lua = Path(tmp) / "urls.txt", Path(tmp) / "urls.lua"
+        url_file.write_text("\n".join(urls) + "\n")
+        lua.write_text(WRK_LUA)
+        env = {**os.environ, "CLAIMSCOPE_BENCH_URLS": str(url_file)}
+
+        def wrk(seconds: float, start: int = 0) -> str:
+            env["CLAIMSCOPE_BENCH_START"] = str(start)
+            cmd = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+                   "--latency", "-s", str(lua), base]
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                                 timeout=seconds + 60, check=True).stdout
+            m = re.search(r"^RESULT (.*)$", out, re.M)
+            if not m:
+                raise RuntimeError(f"unexpected wrk output:\n{out}")
+            return {k: float(x) for k, x in (kv.split("=") for kv in m.group(1).split())}
+
+        warm = int(wrk(warmup)["requests"]) if warmup > 0 else 0
+        v = wrk(duration, start=warm)
+    errors = int(v["non2xx"] + v["errors"])
+    return {"requests": int(v["requests"]), "errors": errors,
+            "statuses": {"non-2xx": int(v["non2xx"]), "socket errors": int(v["errors"])},
+            "warmup_requests": warm,
+            "rps": v["requests"] / v["duration"], "p50_ms": v["p50"], "p90_ms": v["p90"],
+            "p99_ms": v["p99"], "max_ms": v["max"], "mean_ms": v["mean"]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "load_events.db",
@@ -160,7 +249,18 @@ def main() -> int:
     ap.add_argument("--rebuild", action="store_true", help="rebuild the database even if it exists")
     ap.add_argument("--server-threads", type=int, default=4)
     ap.add_argument("--processes", type=int, default=1, help="server processes (serve --processes)")
+    ap.add_argument("--cache-size", type=int, default=512,
+                    help="server result-cache entries (serve --cache-size; 0 = no cache)")
+    ap.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                    help="load generator: wrk if on PATH (auto), or the Python httpx one")
+    ap.add_argument("--urls", type=int, default=20_000, help="random URLs pre-generated for wrk")
     args = ap.parse_args()
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+    elif client == "wrk" and not shutil.which("wrk"):
+        print("wrk is not on PATH (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
 
     if args.rebuild and args.db.exists():
         for suffix in ("", "-wal", "-shm"):
@@ -181,7 +281,7 @@ def main() -> int:
     port = free_port()
     cmd = [sys.executable, "-c", "from claimscope.serve.cli import app; app()", "--db", str(args.db),
            "--port", str(port), "--workers", str(args.server_threads),
-           "--processes", str(args.processes)]
+           "--processes", str(args.processes), "--cache-size", str(args.cache_size)]
     env = {**os.environ, "CLAIMSCOPE_TOKEN": ""}
     server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -200,7 +300,15 @@ def main() -> int:
                       file=sys.stderr)
                 return 1
             time.sleep(0.2)
-        res = asyncio.run(run_load(base, args.clients, args.duration, args.warmup))
+        if client == "wrk":
+            urls = event_urls(args.urls)
+            res = run_wrk(base, urls, args.clients, args.duration, args.warmup)
+            # the warm-up run's requests fill the cache too: simulate from the first URL
+            hit = count_cache_hit_rate(urls, res["warmup_requests"] + res["requests"],
+                                       args.cache_size, skip=res["warmup_requests"])
+        else:
+            res = asyncio.run(run_load(base, args.clients, args.duration, args.warmup))
+            hit = None
     finally:
         server.terminate()
         try:
@@ -209,9 +317,15 @@ def main() -> int:
             server.kill()
 
     print(f"database: {n_docs:,} documents, {n_events:,} events ({args.db})")
-    print(f"server: {args.processes} process(es), {args.server_threads} threads each")
+    print(f"server: {args.processes} process(es), {args.server_threads} threads each, "
+          f"result cache {args.cache_size} entries" + (" (off)" if args.cache_size <= 0 else ""))
+    gen = (f"wrk (1 thread, {args.urls:,} pre-generated URLs)" if client == "wrk"
+           else "python (httpx.AsyncClient loops)")
+    print(f"load generator: {gen}")
     print(f"load: {args.clients} concurrent clients, {args.duration:g} s (after {args.warmup:g} s warm-up), "
           f"GET /api/events with random filters/sorts/pages")
+    if hit is not None and args.cache_size > 0:
+        print(f"count cache hit rate (simulated over the requests sent): {hit:.0%}")
     print(f"requests: {res['requests']:,}  ({res['rps']:.0f} req/s)  non-200: {res['errors']}  {res['statuses']}")
     print(f"latency ms: p50 {res['p50_ms']:.1f}  p90 {res['p90_ms']:.1f}  p99 {res['p99_ms']:.1f}  "
           f"max {res['max_ms']:.1f}  mean {res['mean_ms']:.1f}")

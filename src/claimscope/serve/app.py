@@ -304,11 +304,13 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 # ---------------------------------------------------------------- application
 
 def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | None = None,
-               allow_private_urls: bool = False, kb_files=(), threads: int | None = None) -> FastAPI:
-    """The ASGI app. `threads` sets the size of the thread pool sync handlers run in."""
+               allow_private_urls: bool = False, kb_files=(), threads: int | None = None,
+               cache_size: int = 512) -> FastAPI:
+    """The ASGI app. `threads` sets the size of the thread pool sync handlers run in;
+    `cache_size` the entries of the result cache (0 = no caching)."""
     if allow_ingest and not token:
         raise ValueError("--allow-ingest needs a token (--token or CLAIMSCOPE_TOKEN)")
-    db = Q.Database(db_path, writable=allow_ingest)
+    db = Q.Database(db_path, writable=allow_ingest, cache_size=cache_size)
     kb = KBView.load(kb_files)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))

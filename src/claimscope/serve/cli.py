@@ -30,6 +30,7 @@ def serve(
         "--kb", help="Extra knowledge-base YAML file (repeatable).", exists=True, dir_okay=False)] = None,
     workers: Annotated[int, typer.Option(help="Thread pool size for request handlers (few threads: SQLite work is short and the GIL is shared).", min=1, max=256)] = 4,
     processes: Annotated[int, typer.Option(help="Server processes (each builds its own serving index).", min=1, max=64)] = 1,
+    cache_size: Annotated[int, typer.Option(help="Entries of the result cache for counts, aggregates and name resolution (0 = off).", min=0, max=1_000_000)] = 512,
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI at /api/docs) over a claimscope database.
 
@@ -52,7 +53,7 @@ def serve(
     mode = "ingest enabled" if allow_ingest else "read-only"
     settings = {"db": str(db), "allow_ingest": allow_ingest, "token": token,
                 "allow_private_urls": allow_private_urls, "kb_files": [str(p) for p in kb or ()],
-                "threads": workers}
+                "threads": workers, "cache_size": cache_size}
     if processes > 1:
         if allow_ingest:
             raise ClaimscopeError("--allow-ingest works with one process only (--processes 1)")
@@ -75,7 +76,8 @@ def _build(settings: dict):
 
     return create_app(settings["db"], allow_ingest=settings["allow_ingest"], token=settings["token"],
                       allow_private_urls=settings["allow_private_urls"],
-                      kb_files=tuple(Path(p) for p in settings["kb_files"]), threads=settings["threads"])
+                      kb_files=tuple(Path(p) for p in settings["kb_files"]), threads=settings["threads"],
+                      cache_size=settings.get("cache_size", 512))
 
 
 def app_from_env():

@@ -26,12 +26,8 @@ CREATE TABLE IF NOT EXISTS ev (
   erowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, day TEXT, week TEXT, published TEXT,
   type TEXT NOT NULL, mode TEXT, actor_id TEXT, actor_name TEXT, country TEXT, sector TEXT,
   aux INTEGER NOT NULL, confidence REAL);
-CREATE INDEX IF NOT EXISTS ev_day ON ev(day);
-CREATE INDEX IF NOT EXISTS ev_type_day ON ev(type, day);
-CREATE INDEX IF NOT EXISTS ev_type_mode_day ON ev(type, mode, day);
-CREATE INDEX IF NOT EXISTS ev_actor_day ON ev(actor_id, day);
-CREATE INDEX IF NOT EXISTS ev_actor_name ON ev(actor_name);
-CREATE INDEX IF NOT EXISTS ev_country_sector_day ON ev(country, sector, day);
+-- a date window is scanned in this covering index (no table lookups) and then sorted
+CREATE INDEX IF NOT EXISTS ev_day ON ev(day, published, type, actor_name, confidence);
 CREATE INDEX IF NOT EXISTS ev_sector_day ON ev(sector, day);
 CREATE INDEX IF NOT EXISTS ev_published ON ev(published);
 CREATE INDEX IF NOT EXISTS ev_confidence ON ev(confidence);
@@ -48,6 +44,15 @@ CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS ev_fts USING fts5(
   span_text, content='', tokenize='unicode61 remove_diacritics 2');
 """
+
+# (equality filter, sort column) indexes: an equality filter plus any sort is an index walk
+# (the rowid, the tie-breaker, is the last column of every index), not a sort of all matches
+EQ_FILTERS = {"type": ("type",), "type_mode": ("type", "mode"), "actor": ("actor_id",), "actor_name": ("actor_name",),
+              "country_sector": ("country", "sector")}
+SORT_COLUMNS = ("day", "published", "type", "actor_name", "confidence")
+DDL += "".join(
+    f"CREATE INDEX IF NOT EXISTS ev_{name}_{col} ON ev({', '.join(dict.fromkeys(cols + (col,)))});\n"
+    for name, cols in EQ_FILTERS.items() for col in SORT_COLUMNS)
 
 DAY = ("(CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
        "THEN substr(e.date, 1, 10) ELSE substr(d.published, 1, 10) END)")
@@ -99,6 +104,7 @@ class ServingIndex:
             _fill(conn)
         conn.execute("ANALYZE main")
         conn.commit()
+        self.events = conn.execute("SELECT count(*) FROM ev").fetchone()[0]
         conn.close()
 
     def _writer(self) -> sqlite3.Connection:
@@ -126,5 +132,6 @@ class ServingIndex:
                     conn.execute(f"DELETE FROM aux WHERE erowid IN ({marks})", old)
                     conn.execute(f"DELETE FROM rowjson WHERE erowid IN ({marks})", old)
                 _fill(conn, "doc", (doc_id,))
+            self.events = conn.execute("SELECT count(*) FROM ev").fetchone()[0]
         finally:
             conn.close()

@@ -28,6 +28,7 @@ ACTOR_SORTS = {"events": "as_actor + as_recipient", "documents": "documents", "n
                "first_seen": "first_seen", "last_seen": "last_seen", "mentions": "mentions"}
 
 NETWORK_TYPES = ("REQUEST", "ACCUSE", "SUPPORT")
+WALK_FACTOR = 3
 
 
 def like_escape(text: str) -> str:
@@ -68,7 +69,11 @@ class EventFilter:
     text: str | None = None
     doc: str | None = None
 
-    def where(self, resolve: Database | None = None) -> tuple[str, list[Any]]:
+    def where(self, resolve: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
+        """SQL conditions and parameters. `walk`: the set-valued filters (recipient, aux, text)
+        are written `+x.erowid IN (...)` so SQLite cannot drive the query from the set and walks
+        an index in the sort order instead, testing membership (see _page_rowids)."""
+        member = "+x.erowid IN" if walk else "x.erowid IN"
         clauses: list[str] = []
         params: list[Any] = []
         if self.types:
@@ -89,11 +94,11 @@ class EventFilter:
                 params += names
         if self.recipient:
             if resolve is None or resolve.is_id(self.recipient):
-                clauses.append("x.erowid IN (SELECT erowid FROM idx.rec WHERE entity_id = ?)")
+                clauses.append(f"{member} (SELECT erowid FROM idx.rec WHERE entity_id = ?)")
                 params.append(self.recipient)
             else:
                 names = resolve.names(self.recipient)
-                clauses.append(f"x.erowid IN (SELECT erowid FROM idx.rec WHERE name IN "
+                clauses.append(f"{member} (SELECT erowid FROM idx.rec WHERE name IN "
                                f"({','.join('?' * len(names))}))" if names else "0")
                 params += names
         if self.country:
@@ -103,7 +108,7 @@ class EventFilter:
             clauses.append("x.sector = ?")
             params.append(self.sector)
         for aux in self.aux:
-            clauses.append("x.erowid IN (SELECT erowid FROM idx.aux WHERE bit = ?)")
+            clauses.append(f"{member} (SELECT erowid FROM idx.aux WHERE bit = ?)")
             params.append(AUX_BITS[aux])
         if self.date_from:
             clauses.append("x.day >= ?")
@@ -116,15 +121,19 @@ class EventFilter:
             if phrase is None:
                 clauses.append("0")
             else:
-                clauses.append("x.erowid IN (SELECT rowid FROM idx.ev_fts WHERE ev_fts MATCH ?)")
+                clauses.append(f"{member} (SELECT rowid FROM idx.ev_fts WHERE ev_fts MATCH ?)")
                 params.append(phrase)
         if self.doc:
             clauses.append("x.doc_id = ?")
             params.append(self.doc)
         return " AND ".join(clauses), params
 
-    def sql(self, db: Database | None = None) -> tuple[str, list[Any]]:
-        where, params = self.where(db)
+    @property
+    def has_sets(self) -> bool:
+        return bool(self.recipient or self.aux or self.text)
+
+    def sql(self, db: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
+        where, params = self.where(db, walk)
         return "FROM idx.ev x" + (f" WHERE {where}" if where else ""), params
 
 
@@ -172,6 +181,10 @@ class Database:
         """Actor/recipient names containing `part` (case-insensitive for ASCII)."""
         return self.cached(("names", part), lambda: [r[0] for r in self.conn().execute(
             "SELECT name FROM idx.names WHERE name LIKE ? ESCAPE '\\' LIMIT 500", (like_escape(part),))])
+
+    def event_count(self) -> int:
+        """Events in the serving index (kept by the index itself, not a cached result)."""
+        return self.index.events
 
     def cached(self, key: tuple, compute):
         key = (self.generation, *key)
@@ -300,8 +313,19 @@ def _json_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> list[str]:
     return [found[r] for r in rowids if r in found]
 
 
-def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int, offset: int):
-    frm, params = f.sql(db)
+def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int, offset: int,
+                 total: int | None = None):
+    if total is not None and offset >= total:
+        return []
+    # Set-valued filters (recipient, aux, text) let SQLite start from the set, look every member
+    # up and sort them all. When the set is a large share of the events, walking the sort index
+    # and testing membership until offset+limit rows are found reads fewer rows: expected walk
+    # length = (offset+limit) * events / total. Walk when that is < 3x the set (a walk step is
+    # an index-only read plus a membership probe, cheaper than a lookup plus a sort step).
+    walk = False
+    if total and f.has_sets:
+        walk = (offset + limit) * db.event_count() < WALK_FACTOR * total * total
+    frm, params = f.sql(db, walk)
     return [r[0] for r in db.conn().execute(
         f"SELECT x.erowid {frm} ORDER BY {_order(sort, order)} LIMIT ? OFFSET ?",
         [*params, limit, offset])]
@@ -311,7 +335,7 @@ def list_events_json(db: Database, f: EventFilter, sort: str = "date", order: st
                      limit: int = 50, offset: int = 0) -> str:
     """The /api/events page as a JSON string (rows are stored pre-serialised)."""
     total = count_events(db, f)
-    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset))
+    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
     return (f'{{"total":{total},"limit":{limit},"offset":{offset},"items":['
             + ",".join(items) + "]}")
 
@@ -319,7 +343,7 @@ def list_events_json(db: Database, f: EventFilter, sort: str = "date", order: st
 def list_events(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
                 limit: int = 50, offset: int = 0) -> dict[str, Any]:
     total = count_events(db, f)
-    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset))
+    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
     return {"total": total, "limit": limit, "offset": offset, "items": [json.loads(i) for i in items]}
 
 
