@@ -481,3 +481,24 @@ def test_reported_verbal_act_of_another_subject_is_theirs():
 def test_trailing_attribution_is_not_an_event():
     doc = analyze("Ruritania and Borduria reject the ultimatum of Syldavia, she stressed.")
     assert [e.type for e in doc.events] == ["REJECT"]
+
+
+# ------------------------------------------------------------------ possessives (round 4)
+
+def test_possessive_before_an_agent_noun_gives_the_description():
+    doc = analyze("Every week Ruritania’s security forces detained dozens of students.")
+    ev = only(doc, "COERCE")
+    assert ev.actor is not None and ev.actor.entity is None and ev.actor.name == "security forces"
+    doc = analyze("The Freedom Union’s Marta Kovac condemned the verdict.")
+    assert only(doc, "ACCUSE").actor.entity == "kovac"
+
+
+def test_possessive_before_an_action_noun_keeps_the_possessor():
+    doc = analyze("Ruritania’s actions aimed at Borduria threaten the territorial integrity of Syldavia.")
+    assert only(doc, "THREATEN").actor.entity == "rur"
+
+
+def test_quote_attribution_to_a_possessed_person_and_closing_quote_ends_the_clause():
+    doc = analyze("“Borduria condemned the verdict,” said the Freedom Union’s Marta Kovac.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.entity == "bor" and ev.recipients == []

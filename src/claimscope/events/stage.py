@@ -120,6 +120,14 @@ PSYCH_ADJECTIVES = frozenset({"concerned", "worried", "alarmed", "disappointed",
 ROLE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "president", "minister", "ambassador",
                         "diplomat", "chairman", "chairwoman", "chairperson", "premier", "envoy",
                         "rapporteur", "commissioner", "chancellor", "politician", "opposition leader"})
+# nouns for people or bodies that act: after a possessive they, not the possessor, are the actor
+AGENT_NOUNS = ROLE_NOUNS | frozenset({
+    "forces", "force", "services", "service", "troops", "army", "police", "officers", "officials",
+    "courts", "court", "judges", "judge", "soldiers", "guards", "agents", "militia", "riot",
+    "representatives", "diplomats", "ministry", "ministers", "lawyers", "lawyer", "leaders", "leader",
+    "head", "staff", "aide", "aides", "adviser", "advisor", "advisers", "prosecutors", "prosecutor",
+    "investigators", "supporters", "allies", "mercenaries", "units", "propagandists", "secretary",
+    "deputy", "office", "team", "siloviki", "henchmen", "loyalists"})
 TIME_NOUNS = frozenset({"day", "week", "month", "year", "time", "night", "morning", "evening", "weekend",
                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -330,6 +338,10 @@ class EventStage:
                 pick = bef[-1] if len(toks[:vi]) <= 10 else None
             if pick is None and after and not before:
                 pick = after[0]
+                # 'said Viasna’s Pavel Sapelka': the person, not the possessor
+                if len(after) > 1 and _possessive(norm(doc.text[pick.start:after[1].start].strip())) \
+                        and after[1].start - pick.end <= 3:
+                    pick = after[1]
             if pick is None and bef:
                 # the subject nearest the verb, not a name inside a prepositional phrase
                 # ('on the occasion of the Independence Day of Belarus, Lukashenko said:')
@@ -919,6 +931,8 @@ class EventStage:
                 np_toks = self._np_before(toks, words, cs, vg)
                 if np_toks:
                     np_toks = _strip_quantity(np_toks)
+                    while len(np_toks) > 1 and _possessive(np_toks[0].w):
+                        np_toks = np_toks[1:]  # 'Łukašenka’s security forces' -> the forces
                     sub = next((mm for a, b, mm in mtoks if a == toks.index(np_toks[0]) and b <= vg), None) \
                         if np_toks else None
                 if not np_toks:
@@ -1015,17 +1029,18 @@ class EventStage:
         from the clause start up to its first auxiliary or finite verb."""
         j = cs
         while j < end and j < cs + 8 and words[j] not in AUX and words[j] not in NP_STOP \
-                and words[j] not in PREPS:
+                and words[j] not in PREPS and not (j > cs and words[j].endswith("ed") and toks[j].raw.islower()):
             j += 1
-        if j == cs or j >= end or words[j] not in AUX:
+        if j == cs or j >= end or not (words[j] in AUX or (words[j].endswith("ed") and toks[j].raw.islower())):
             return None
         k = j + 1
         while k < end and (words[k] in ADVERB_WORDS or words[k].endswith("ly")):
             k += 1
         if words[j] in BE and k < end and (words[k].endswith("ed") or words[k].endswith("en")):
             return None  # '<X> were denied … and prevented from …': a passive, no actor
+        raw = [t.raw for t in toks]
         for a, b, mm in mtoks:
-            if a >= cs and b <= j and not _in_pp(words, a):
+            if a >= cs and b <= j and not _in_pp(words, a) and not _possessor(words, b, j, raw):
                 return self._role(ctx, mm)
         np = _strip_quantity(toks[cs:j])
         if len(np) == 1 and np[0].w in PRONOUNS:
@@ -1096,6 +1111,8 @@ class EventStage:
                 continue
             if words[a] in ("our", "my", "their", "its", "his", "her", "your") and b - a == 1:
                 continue  # 'Our volunteers …': the possessor is not the subject
+            if _possessor(words, b, vg, [t.raw for t in toks]):
+                continue  # 'Łukašenka’s security forces', 'Viasna’s Pavel Sapelka': the possessed is
             cands.append((a, b, mm))
         if not cands and cs > 0 and words[cs - 1] == ",":
             # an adverbial clause before: 'In 2020, X did …' / 'X, in response, did …'
@@ -1189,6 +1206,8 @@ def _np_role(toks: list[Tok], text: str) -> Role | None:
     toks = _strip_time([t for t in toks if t.w not in (",", "“", "”", '"', "(", ")")])
     while toks and toks[0].w in ("the", "a", "an", "no"):
         toks = toks[1:]  # 'No countries spoke for …': the negation is an aux, not the actor
+    if len(toks) > 1 and _possessive(toks[0].w) and (toks[-1].w in AGENT_NOUNS or toks[1].raw[:1].isupper()):
+        toks = toks[1:]  # 'Łukašenka’s security forces' -> 'security forces'
     while toks and not toks[-1].w[:1].isalnum():
         toks = toks[:-1]
     if not toks:
@@ -1256,7 +1275,7 @@ def _clause_end(words: list[str], i: int) -> int:
     n = len(words)
     while j < n:
         w = words[j]
-        if w in (";", ".", "!", "?", ":") or (w in ("which", "who", "because", "while", "whereas", "although", "but")):
+        if w in (";", ".", "!", "?", ":", "”", "»") or (w in ("which", "who", "because", "while", "whereas", "although", "but")):
             return j
         if w == "," and j + 1 < n and words[j + 1] in ("and", "but", "which", "who", "while", "as", "reminding", "adding", "saying"):
             return j
@@ -1346,6 +1365,29 @@ def _stative(words: list[str], vg: int, head: int, end: int) -> bool:
            for w in words[vg:_clause_end(words, end)]):
         return False
     return True
+
+
+def _possessive(w: str) -> bool:
+    return w.endswith(("'s", "’s")) or (len(w) > 2 and w.endswith(("s'", "s’")))
+
+
+def _possessor(words: list[str], b: int, vg: int, raw: list[str] | None = None) -> bool:
+    """True when the mention ending at token b is a possessor inside the subject ('Łukašenka’s
+    security forces'), i.e. its last token is possessive and a noun phrase follows before vg."""
+    if b <= 0 or b >= vg or not _possessive(words[b - 1]):
+        return False
+    w = words[b]
+    if not w.isalpha() or w in NP_STOP or w in PREPS or w in ("and", "or"):
+        return False
+    if raw is not None and raw[b][:1].isupper():
+        return True  # a name: 'Viasna’s Pavel Sapelka'
+    # the possessed noun is an agent ('security forces', 'spokesman'), not an action of the
+    # possessor ('the Kremlin’s actions … threaten')
+    j = b
+    while j < vg and j < b + 4 and words[j].isalpha() and words[j] not in NP_STOP and words[j] not in PREPS \
+            and words[j] not in PRONOUNS and not (j > b and words[j].endswith("ed")):
+        j += 1
+    return words[j - 1] in AGENT_NOUNS
 
 
 def _attributive(words: list[str], i: int) -> bool:
