@@ -502,3 +502,25 @@ def test_quote_attribution_to_a_possessed_person_and_closing_quote_ends_the_clau
     doc = analyze("“Borduria condemned the verdict,” said the Freedom Union’s Marta Kovac.")
     ev = only(doc, "ACCUSE")
     assert ev.actor.entity == "bor" and ev.recipients == []
+
+
+# ------------------------------------------------------------------ description recipients (round 4)
+
+def test_object_describing_people_is_an_unlinked_recipient():
+    doc = analyze("The junta has sentenced four local activists to prison.")
+    ev = only(doc, "SANCTION")
+    assert [(r.entity, r.name) for r in ev.recipients] == [(None, "local activists")]
+    doc = analyze("The junta opened criminal proceedings against 20 exiled bloggers.")
+    assert [r.name for r in only(doc, "ACCUSE").recipients] == ["exiled bloggers"]
+
+
+def test_object_that_is_a_thing_is_not_a_recipient():
+    doc = analyze("Ruritania condemned the verdict.")
+    assert only(doc, "ACCUSE").recipients == []
+
+
+def test_passive_undergoer_drops_numbers():
+    doc = analyze("In the capital, three more volunteers have just been arrested.")
+    assert [r.name for r in only(doc, "COERCE").recipients] == ["volunteers"]
+    doc = analyze("All four were detained in October.")
+    assert only(doc, "COERCE").recipients == []

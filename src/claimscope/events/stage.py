@@ -128,6 +128,25 @@ AGENT_NOUNS = ROLE_NOUNS | frozenset({
     "head", "staff", "aide", "aides", "adviser", "advisor", "advisers", "prosecutors", "prosecutor",
     "investigators", "supporters", "allies", "mercenaries", "units", "propagandists", "secretary",
     "deputy", "office", "team", "siloviki", "henchmen", "loyalists"})
+# heads of descriptions of people or groups that can be recipients ('refugees from Ukraine',
+# 'activists', 'victims and their families'); things ('the verdict') are not
+HUMAN_NOUNS = frozenset({
+    "people", "persons", "individuals", "activists", "refugees", "protesters", "protestors", "demonstrators",
+    "victims", "families", "relatives", "prisoners", "detainees", "journalists", "bloggers", "students",
+    "citizens", "civilians", "volunteers", "workers", "employees", "drivers", "children", "women", "men",
+    "migrants", "asylum-seekers", "opponents", "critics", "dissidents", "defenders", "lawyers", "members",
+    "politicians", "candidates", "voters", "residents", "inhabitants", "minorities", "believers", "clergy",
+    "priests", "teachers", "doctors", "entities", "companies", "enterprises", "businesses", "organisations",
+    "organizations", "media", "outlets", "society", "community", "population", "opposition", "neighbours",
+    "neighbors", "partners", "allies", "soldiers", "troops", "officials", "judges", "prosecutors",
+    "leaders", "diplomats", "exiles", "emigrants", "athletes", "artists", "writers", "musicians",
+    "scientists", "pensioners", "farmers", "parents", "supporters", "participants", "those"})
+NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                          "eleven", "twelve", "fifteen", "twenty", "fifty", "dozens", "hundreds", "thousands",
+                          "millions", "dozen", "hundred", "thousand", "million", "more", "than", "at", "least",
+                          "over", "about", "some", "around", "nearly", "almost", "additional", "another",
+                          "further", "all", "many", "several", "these", "those", "the", "a", "an", "new",
+                          "other", "its", "their", "his", "her", "our", "up", "to"})
 TIME_NOUNS = frozenset({"day", "week", "month", "year", "time", "night", "morning", "evening", "weekend",
                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
@@ -894,6 +913,9 @@ class EventStage:
             elif subj is None:
                 # 'Detainees have been tortured': the undergoer as a description
                 np_toks = _strip_quantity(self._np_before(toks, words, _clause_start(words, vg), vg))
+                # 'three more volunteers' -> 'volunteers'; 'All four' names no one
+                while np_toks and (np_toks[0].w in NUMBER_WORDS or np_toks[0].w.replace(",", "").isdigit()):
+                    np_toks = np_toks[1:]
                 if len(np_toks) == 1 and np_toks[0].w in ("he", "she"):
                     if self._last_person(ctx) is not None:
                         recips.append(self._last_person(ctx))
@@ -977,6 +999,12 @@ class EventStage:
                         and not (len(np) == 1 and np[0].w in PRONOUNS):
                     recips.append(_np_role(np, ctx.doc.text))
         elif p.type != "ASSERT":  # a position has no addressee
+            if not any(a >= m.end for a, _, _ in after):
+                # no named object: a description of people right after the trigger ('sentenced
+                # four local activists', 'proceedings against 20 exiled bloggers')
+                d = _description_object(toks, words, m.end, ce)
+                if d is not None and not _same(d, actor):
+                    recips.append(d)
             if p.characterise:  # 'regard the decision of Brussels as …': what is characterised
                 inner = [(a, b, mm) for a, b, mm in mtoks if m.head < a and b <= m.end
                          and words[a] not in FIRST_PERSON]
@@ -1365,6 +1393,40 @@ def _stative(words: list[str], vg: int, head: int, end: int) -> bool:
            for w in words[vg:_clause_end(words, end)]):
         return False
     return True
+
+
+def _description_object(toks: list[Tok], words: list[str], i: int, ce: int) -> Role | None:
+    """The object NP at i (or after 'against'/'to'/'on') when it describes people: quantities
+    and articles dropped, an 'of' complement kept ('families of political prisoners')."""
+    if i < ce and words[i] in ("against", "to", "on", "upon", "at"):
+        i += 1
+    j = i
+    while j < ce and j < i + 6 and (words[j] in NUMBER_WORDS or words[j].isdigit()
+                                     or words[j].replace(",", "").replace(".", "").isdigit()):
+        j += 1
+    k = j
+    head = None
+    while k < ce and k < j + 5:
+        w = words[k]
+        if not (w.replace("-", "").isalpha()) or w in NP_STOP or (w in PREPS and w != "of") \
+                or w in PRONOUNS or w in ("and", "or") or (toks[k].raw[:1].isupper() and k > j):
+            break
+        if w == "of":
+            if head is None or head not in ("families", "relatives", "victims", "members", "representatives",
+                                              "citizens", "people", "supporters", "leaders", "opponents"):
+                break
+        elif w.endswith("ed") and k == j and not (k + 1 < ce and words[k + 1] in HUMAN_NOUNS):
+            break  # 'the arrested …' ok only as an adjective before a people noun ('exiled bloggers')
+        else:
+            head = w
+        k += 1
+    while k > j and words[k - 1] in ("of", "the"):
+        k -= 1
+    if k <= j or words[k - 1] not in HUMAN_NOUNS or words[k - 1] == "those":
+        return None
+    start, end = toks[j].start, toks[k - 1].end
+    text = " ".join(t.raw for t in toks[j:k])
+    return Role(None, text, start, end, text)
 
 
 def _possessive(w: str) -> bool:
