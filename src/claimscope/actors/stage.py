@@ -57,6 +57,21 @@ _AUX = frozenset("has have had also further again strongly resolutely firmly wil
 _AUX_RE = r"(?:(?:" + "|".join(sorted(_AUX, key=len, reverse=True)) + r")\s+){0,3}"
 _SPEECH_RE = r"(?:" + "|".join(sorted(_SPEECH, key=len, reverse=True)) + r")\b"
 _MOD_RE = r"(?:(?:" + "|".join(re.escape(m) for m in sorted(_MODIFIERS, key=len, reverse=True)) + r")\s+){0,2}"
+# compiled once (these ran per candidate / per quotation before)
+_NONWORD = re.compile(r"\W")
+_POSS_END = re.compile(r"['’]s$")
+_GOV_AFTER = re.compile(r"(?:['’]s)?\s+" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\b", re.I)
+_GOV_BEFORE = re.compile(r"\b" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\s+of\s+$", re.I)
+_ISSUES_RE = re.compile(r"\s+(?:of\s+\w+\s+)?" + _AUX_RE + r"(issued|published|adopted|"
+                        r"released|made|considers|declares|states|calls|appeals|demands|"
+                        r"expresses|expressed|condemns|stated)\b")
+_SPEAKS_AFTER = re.compile(r"\s+(?:\([^)]*\)\s+)?(?:on \w+\s+)?" + _AUX_RE + _SPEECH_RE)
+_IT_SAID = re.compile(r"\b([Ii]t)\s+" + _AUX_RE + _SPEECH_RE)
+_SAID_FOLLOWING = re.compile(r"\b(?:" + _SPEECH_RE + r")(?:\s+the\s+following|\s+as\s+follows)?:[ \t]*\n+")
+_SPEECH_AFTER = re.compile(r"[\s,.–—-]*(?:[\w’'-]+\s+){0,8}?(?:" + "|".join(sorted(_SPEECH)) + r")\b")
+_ANAPHOR_RE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Ii]ts|[Oo]ur)\s+(" + "|".join(_ANAPHOR_HEADS)
+                         + r")\b(?:(['’]s)\s+(\w+))?")
+_SPEECH_BEFORE = re.compile(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$")
 _WE = frozenset({"we", "our", "us", "ours", "ourselves"})
 _STATEMENT_WORDS = re.compile(
     r"\b(statements?|appeal|resolution|declaration|address|communiqu[eé]|letter|remarks|"
@@ -66,6 +81,7 @@ _DOC_NOUN = re.compile(
     r"Accords?|Agreement|Protocol|obligations|commitments|standards|principles|membership|"
     r"member states|member countries|Summit|Format|Day)\b")
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
+_QUOTE_CHARS = re.compile(r'\n(?=\n)|[“”«»„"]')
 
 # unknown names
 _ROLE_CUES = {
@@ -244,7 +260,7 @@ class ActorStage:
             surface = text[a:b]
             fz = any(p in fuzzy_pos for p in range(s_pos, end + 1))
             for p in self.kb.patterns[key]:
-                if p.exact_case and re.sub(r"\W", "", surface) != re.sub(r"\W", "", p.surface):
+                if p.exact_case and _NONWORD.sub("", surface) != _NONWORD.sub("", p.surface):
                     continue
                 if p.capitalized and not surface[:1].isupper() and not (
                         p.lower_ok and surface.lower() == p.surface.lower()):
@@ -510,15 +526,13 @@ class ActorStage:
             gov = heads[0]
             if gov not in self.kb.entries:
                 continue
-            m = re.match(r"(?:['’]s)?\s+" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\b",
-                         text[c.end:c.end + 60], re.I)
+            m = _GOV_AFTER.match(text[c.end:c.end + 60])
             if m:
                 out.append(_Cand(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, gov,
                                  "descriptor"))
                 continue
             before = text[max(0, c.start - 60):c.start]
-            m = re.search(r"\b" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\s+of\s+$", before,
-                          re.I)
+            m = _GOV_BEFORE.search(before)
             if m:
                 out.append(_Cand(c.start_tok, c.end_tok, c.start - (len(before) - m.start()),
                                  c.end, None, gov, "descriptor"))
@@ -547,8 +561,7 @@ class ActorStage:
                     new = _Cand(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, who,
                                 "descriptor")
                     mentions.append(new)
-        for m in re.finditer(r"\b(?:[Tt]he|[Tt]his|[Ii]ts|[Oo]ur)\s+(" +
-                             "|".join(_ANAPHOR_HEADS) + r")\b(?:(['’]s)\s+(\w+))?", text):
+        for m in _ANAPHOR_RE.finditer(text):
             head = m.group(1).lower()
             if re.match(r"\s+(?:of|for|on)\b", text[m.end(1):m.end(1) + 6]) and not m.group(2):
                 continue
@@ -652,9 +665,7 @@ class ActorStage:
             if not self._speaker_kind_ok(c.entity or "") or c.via == "pronoun":
                 continue
             after = text[c.end:c.end + 80]
-            if re.match(r"\s+(?:of\s+\w+\s+)?" + _AUX_RE + r"(issued|published|adopted|"
-                        r"released|made|considers|declares|states|calls|appeals|demands|"
-                        r"expresses|expressed|condemns|stated)\b", after):
+            if _ISSUES_RE.match(after):
                 return c.entity, None
         return None, None
 
@@ -676,7 +687,7 @@ class ActorStage:
         for c in mentions:
             if c.entity and self._speaker_kind_ok(c.entity):
                 after = text[c.end:c.end + 60]
-                if re.match(r"\s+(?:\([^)]*\)\s+)?(?:on \w+\s+)?" + _AUX_RE + _SPEECH_RE, after):
+                if _SPEAKS_AFTER.match(after):
                     speakers.append((c.start, c.entity))
         sp_pos = [p for p, _ in speakers]
 
@@ -686,7 +697,7 @@ class ActorStage:
 
         # "it said", "it added", "It deplores", "it has also documented"
         it_resolved: list[tuple[int, int, str]] = []
-        for m in re.finditer(r"\b([Ii]t)\s+" + _AUX_RE + _SPEECH_RE, text):
+        for m in _IT_SAID.finditer(text):
             who = last_speaker(m.start())
             if who and take(_Cand(0, 0, m.start(1), m.end(1), None, who, "pronoun")):
                 it_resolved.append((m.start(1), m.end(1), who))
@@ -724,8 +735,7 @@ class ActorStage:
         """'X said the following:' / 'X said:' closing a paragraph: the next paragraph is X's
         words even without quotation marks."""
         out = []
-        for m in re.finditer(r"\b(?:" + _SPEECH_RE + r")(?:\s+the\s+following|\s+as\s+follows)?:[ \t]*\n+",
-                             text):
+        for m in _SAID_FOLLOWING.finditer(text):
             end = text.find("\n\n", m.end())
             out.append((m.end(), len(text) if end < 0 else end))
         return out
@@ -737,8 +747,7 @@ class ActorStage:
         prepositional phrase ("the aide to X said", "at the session of X") are not."""
         a, b = q
         after = text[b:b + 90]
-        m = re.match(r"[\s,.–—-]*(?:[\w’'-]+\s+){0,8}?(?:" + "|".join(sorted(_SPEECH)) + r")\b",
-                     after)
+        m = _SPEECH_AFTER.match(after)
 
         def choose(cands: list[_Cand]) -> str | None:
             cands = [c for c in cands if not re.search(
@@ -756,7 +765,7 @@ class ActorStage:
             return choose(cand)
         before = text[max(0, a - 160):a]
         sm = None
-        for sm in re.finditer(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$", before):
+        for sm in _SPEECH_BEFORE.finditer(before):
             pass
         if sm is not None:
             vpos = a - len(before) + sm.start()
@@ -871,7 +880,7 @@ class ActorStage:
         e = self.kb.entries[eid]
         out: list[str] = []
         for s in [e.name] + e.aliases[:4] + seen + e.aliases[4:]:
-            s = re.sub(r"['’]s$", "", s.strip())
+            s = _POSS_END.sub("", s.strip())
             if s and s not in out:
                 out.append(s)
             if len(out) >= 12:
@@ -887,7 +896,9 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     out = []
     stack_open = None
     straight_open = None
-    for i, ch in enumerate(text):
+    for m in _QUOTE_CHARS.finditer(text):  # only the characters that matter, not every one
+        i = m.start()
+        ch = m.group()
         if ch in _QUOTE_PAIRS and stack_open is None:
             stack_open = (i, _QUOTE_PAIRS[ch])
         elif stack_open is not None and ch == stack_open[1]:
@@ -899,7 +910,7 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
             else:
                 out.append((straight_open, i + 1))
                 straight_open = None
-        elif ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
+        elif ch == "\n":
             # quotations do not run across paragraphs unless reopened
             if stack_open is not None:
                 out.append((stack_open[0], i))

@@ -216,6 +216,11 @@ class EventStage:
         self.historical = cues.historical
         self.modal_request = cues.modal_request
         self.not_negation = cues.not_negation
+        # cue lists indexed by their first word: a window is checked only for cues that can start in it
+        self._future_idx = _cue_index(self.future)
+        self._hypo_idx = _cue_index(self.hypothetical)
+        self._hist_idx = _cue_index(self.historical)
+        self._modal_first = frozenset(c[0] for c in self.modal_request if c)
 
     # ------------------------------------------------------------ document level
     def __call__(self, doc: Document) -> Document:
@@ -458,8 +463,16 @@ class EventStage:
         if sent.kind == "heading":
             return []
         stext = text[sent.start:sent.end]
-        toks = [Tok(sent.start + m.start(), sent.start + m.end(), _norm(g), g)
-                for m in TOKEN_RE.finditer(stext) for g in (m.group(),)]
+        off = sent.start
+        cache = _NORM
+        toks = []
+        for mt in TOKEN_RE.finditer(stext):
+            g = mt.group()
+            w = cache.get(g)
+            if w is None:
+                w = _norm(g)
+            a, b = mt.span()
+            toks.append(Tok(off + a, off + b, w, g))
         if not toks:
             return []
         words = [t.w for t in toks]
@@ -774,7 +787,7 @@ class EventStage:
     def _modal_request(self, ctx: _Ctx, toks: list[Tok], words: list[str], matches: list[Match],
                        preds: list[Pred]) -> Pred | None:
         """'X should/must stop …' in a statement is a REQUEST by the speaker to X."""
-        if any(p.type == "REQUEST" for p in preds):
+        if any(p.type == "REQUEST" for p in preds) or self._modal_first.isdisjoint(words):
             return None
         for cue in self.modal_request:
             n = len(cue)
@@ -832,9 +845,9 @@ class EventStage:
         cs = _clause_start(words, vg)
         clause_pre = words[cs:m.head]
         window = clause_pre if kind == "noun" else words[max(0, vg - 2):m.head]
-        if any(_contains(window, c) for c in self.future):
+        if _has_cue(window, self._future_idx):
             p.aux.add("future")
-        if any(_contains(window if kind == "noun" else group, c) for c in self.hypothetical) or (
+        if _has_cue(window if kind == "noun" else group, self._hypo_idx) or (
                 cs > 0 and words[cs - 1] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
             p.aux.add("hypothetical")
         # historical: a year well before the document's date in the same clause, or a cue
@@ -845,7 +858,7 @@ class EventStage:
                         i > 0 and words[i - 1] in ("since", "from")):
                     p.aux.add("historical")
                     break
-        if any(_contains(words[:m.end + 4], c) for c in self.historical):
+        if _has_cue(words[:m.end + 4], self._hist_idx):
             p.aux.add("historical")
 
     def _is_passive(self, words: list[str], head: int) -> bool:
@@ -1276,6 +1289,27 @@ def _norm(w: str) -> str:
         if len(_NORM) < 200_000:
             _NORM[w] = r
     return r
+
+
+def _cue_index(cues: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    idx: dict[str, list[tuple[str, ...]]] = {}
+    for c in cues:
+        if c:
+            idx.setdefault(c[0], []).append(c)
+    return idx
+
+
+def _has_cue(words: list[str], idx: dict[str, list[tuple[str, ...]]]) -> bool:
+    """True when any indexed cue occurs in words (same result as any(_contains(words, c))."""
+    n = len(words)
+    for i, w in enumerate(words):
+        cs = idx.get(w)
+        if cs:
+            for c in cs:
+                k = len(c)
+                if k == 1 or (i + k <= n and tuple(words[i:i + k]) == c):
+                    return True
+    return False
 
 
 def _contains(words: list[str], cue: tuple[str, ...]) -> bool:
