@@ -524,3 +524,39 @@ def test_passive_undergoer_drops_numbers():
     assert [r.name for r in only(doc, "COERCE").recipients] == ["volunteers"]
     doc = analyze("All four were detained in October.")
     assert only(doc, "COERCE").recipients == []
+
+
+# ------------------------------------------------------------------ warnings and threats (round 5)
+
+@pytest.mark.parametrize("text, mode", [
+    ("Ruritania will respond to any provocation with all available means.", "violence"),
+    ("Any convoy used for attacks will be considered a legitimate target.", "violence"),
+    ("Borduria warned that it stands ready to adopt further measures.", None),
+    ("Ruritania will retaliate against any incursion.", None),
+    ("The junta warned that it would expel the diplomats.", "expel"),
+    ("Borduria will close the border if the provocations continue.", "restrict"),
+    ("Ruritania will consider closing the remaining crossings.", "restrict"),
+    ("Syldavia will not hesitate to use force.", "violence"),
+    ("Any drone that crosses the border will be shot down, the ministry warned.", "violence"),
+])
+def test_warned_or_conditional_hostile_act_is_a_threat(text, mode):
+    ev = only(analyze(text), "THREATEN")
+    assert ev.mode == mode
+    assert "hypothetical" not in ev.aux and "negation" not in ev.aux
+
+
+def test_conditional_clause_is_its_own_hypothetical_event():
+    doc = analyze("If attacked, Borduria will respond with all available means.")
+    assert only(doc, "THREATEN").mode == "violence"
+    assert "hypothetical" in only(doc, "ASSAULT").aux
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("The ministry warned that Borduria would attack the border posts.", "ASSAULT"),  # someone else's act
+    ("The EU will impose new sanctions next month.", "SANCTION"),  # an announcement, no condition
+    ("The EU adopted further measures against the junta.", None),  # measures alone are content
+    ("Ruritania is ready to unleash, if not a war, then an armed conflict.", "ASSAULT"),
+])
+def test_hostile_acts_that_are_not_threats(text, etype):
+    doc = analyze(text)
+    assert [e.type for e in doc.events] == ([etype] if etype else [])

@@ -78,6 +78,15 @@ SPEECH = frozenset({"REQUEST", "ACCUSE", "REJECT", "ASSERT", "SUPPORT", "AGREE",
 VERBAL = frozenset({"ACCUSE", "REJECT", "REQUEST", "SUPPORT", "AGREE", "THREATEN", "CONCEDE"})
 # readiness ("ready to", "willing to") with hostile content is that content, hypothetical
 HOSTILE = frozenset({"ASSAULT", "THREATEN", "MOBILIZE", "COERCE", "SANCTION", "PROTEST"})
+# a warned or conditional hostile act is a threat of it: THREATEN's mode by the act's type/mode
+THREAT_MODE: dict[str, dict[str | None, str]] = {
+    "ASSAULT": {None: "violence"},
+    "MOBILIZE": {None: "violence"},
+    "COERCE": {None: "restrict", "arrest": "arrest", "deport": "expel"},
+    "SANCTION": {None: "restrict", "expel": "expel", "convict": "arrest", "withdraw": "relations"},
+}
+WARN_FORMS = _forms("warn")
+CONSIDER_FORMS = _forms("consider", "contemplate", "weigh", "mull")
 TIME_WORDS = frozenset({"last", "this", "next", "yesterday", "today", "tomorrow", "on", "earlier",
                         "later", "recently"})
 SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though", "because", "as",
@@ -740,8 +749,49 @@ class EventStage:
         for p in preds:
             self._resolve(p, words)
             if not p.drop:
+                self._threat(p, words)
                 out.append(p)
         return out
+
+    def _threat(self, p: Pred, words: list[str]) -> None:
+        """A warning of a hostile act by its actor is a THREATEN (SPEC §3): the act in the future
+        or hypothetical beside a conditional clause ('will close the border if …'), under a warning
+        verb ('warned that it would expel …', '…, the ministry warned'), considered ('will consider
+        closing the crossings') or not hesitated over ('will not hesitate to use force')."""
+        if p.type not in THREAT_MODE or p.imperative or p.kind == "noun" or p.match.trigger.type == "AGREE":
+            return  # readiness with hostile content is decided by _resolve
+        m = p.match
+        vg = p.vg_start
+        cs = _clause_start(words, vg)
+        if cs > 0 and words[cs - 1] in ("if", "unless"):
+            return  # the conditional clause itself is its own hypothetical event
+        pre = words[max(0, m.start - 3):m.start]
+        considered = vg > 0 and words[vg - 1] in CONSIDER_FORMS
+        unhesitant = len(pre) >= 2 and pre[-2:] == ["hesitate", "to"] and any(
+            w in ("not", "n't", "never") for w in words[max(0, m.start - 5):m.start])
+        if not (considered or unhesitant):
+            if not ({"future", "hypothetical"} & p.aux) or "have" in words[vg:m.head]:
+                return
+            if "negation" in p.aux:
+                return
+            conditional = any(w in ("if", "unless") and not (w == "if" and i + 1 < len(words) and words[i + 1] == "not")
+                              and not (i > 0 and words[i - 1] in ("as", "even"))
+                              for i, w in enumerate(words) if not vg <= i < m.end) or (
+                "case" in words and _contains(words, ("in", "case")))
+            warned = any(w in WARN_FORMS for w in words[m.end:])  # '…, the ministry warned'
+            wi = next((i for i in range(vg - 1, -1, -1) if words[i] in WARN_FORMS), None)
+            if wi is not None:
+                # a warning of the warner's own act: 'warned that it would …' (not 'warned that
+                # Russia would attack' — that is a warning about someone else)
+                subj = [w for w in words[wi + 1:vg] if w not in ("that", ",")]
+                warned = warned or p.passive or not subj or (
+                    len(subj) == 1 and subj[0] in ("it", "we", "they", "i", "he", "she"))
+            if not (conditional or warned):
+                return
+        p.mode = THREAT_MODE[p.type].get(p.mode, THREAT_MODE[p.type][None])
+        p.type = "THREATEN"
+        p.aux.discard("hypothetical")
+        p.aux.discard("negation")
 
     def _resolve(self, p: Pred, words: list[str] | None = None) -> None:
         """A speech act takes its mode, or its type, from what it governs (SPEC §3 rule 4)."""
