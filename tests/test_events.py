@@ -538,6 +538,12 @@ def test_passive_undergoer_drops_numbers():
     ("Ruritania will consider closing the remaining crossings.", "restrict"),
     ("Syldavia will not hesitate to use force.", "violence"),
     ("Any drone that crosses the border will be shot down, the ministry warned.", "violence"),
+    ("Ruritania warned Borduria that it would cut gas supplies.", "restrict"),
+    ("Should the provocations continue, Borduria will expel the ambassador.", "expel"),
+    ("Borduria will be forced to respond if the exercises continue.", None),
+    ("Ruritania said it would shoot down any drones entering its airspace.", "violence"),
+    ("Ruritania stands ready to use all available means.", "violence"),
+    ("The ministry warned that it is prepared to close the border crossings.", "restrict"),
 ])
 def test_warned_or_conditional_hostile_act_is_a_threat(text, mode):
     ev = only(analyze(text), "THREATEN")
@@ -556,6 +562,7 @@ def test_conditional_clause_is_its_own_hypothetical_event():
     ("The EU will impose new sanctions next month.", "SANCTION"),  # an announcement, no condition
     ("The EU adopted further measures against the junta.", None),  # measures alone are content
     ("Ruritania is ready to unleash, if not a war, then an armed conflict.", "ASSAULT"),
+    ("Borduria is prepared to close the border crossings.", "COERCE"),  # said of another
 ])
 def test_hostile_acts_that_are_not_threats(text, etype):
     doc = analyze(text)

@@ -783,10 +783,18 @@ class EventStage:
             if wi is not None:
                 # a warning of the warner's own act: 'warned that it would …' (not 'warned that
                 # Russia would attack' — that is a warning about someone else)
-                subj = [w for w in words[wi + 1:vg] if w not in ("that", ",")]
+                between = words[wi + 1:vg]
+                if "that" in between:
+                    between = between[len(between) - between[::-1].index("that"):]
+                subj = [w for w in between if w != ","]
                 warned = warned or p.passive or not subj or (
                     len(subj) == 1 and subj[0] in ("it", "we", "they", "i", "he", "she"))
-            if not (conditional or warned):
+            # 'Should the provocations continue, …' (an inverted conditional)
+            conditional = conditional or (words[0] == "should" and "," in words[1:vg])
+            # '… will shoot down any drone', '… will retaliate against anyone who': an act against
+            # whoever does something is conditional
+            anyone = any(w in ("any", "anyone", "anybody", "whoever") for w in words[m.end:m.end + 3])
+            if not (conditional or warned or anyone):
                 return
         p.mode = THREAT_MODE[p.type].get(p.mode, THREAT_MODE[p.type][None])
         p.type = "THREATEN"
@@ -823,7 +831,14 @@ class EventStage:
             if c is not None:
                 p.type, p.mode = c.trigger.type, c.trigger.mode
                 p.contexts.extend(x for x in c.trigger.contexts if x not in p.contexts)
-                if c.trigger.type != "THREATEN":
+                vg = p.vg_start
+                if p.type in THREAT_MODE and words is not None and vg > 0 and (
+                        words[vg - 1] in ("we", "i", "it") or any(w in WARN_FORMS for w in words[:vg])):
+                    # 'we are ready to close the border', 'warned that it is prepared to …': the
+                    # speaker's own readiness for a hostile act is a warning (SPEC §3)
+                    p.mode = THREAT_MODE[p.type].get(p.mode, THREAT_MODE[p.type][None])
+                    p.type = "THREATEN"
+                elif c.trigger.type != "THREATEN":
                     p.aux.add("hypothetical")
 
     def _request_mode(self, preds: list[Pred], matches: list[Match]) -> str | None:
