@@ -567,3 +567,26 @@ def test_conditional_clause_is_its_own_hypothetical_event():
 def test_hostile_acts_that_are_not_threats(text, etype):
     doc = analyze(text)
     assert [e.type for e in doc.events] == ([etype] if etype else [])
+
+
+# ------------------------------------------------------------------ framing lines with several acts (round 5)
+
+def test_framing_line_items_take_the_typed_act_not_the_stating_verb():
+    doc = analyze("The Freedom Union states and calls on Borduria to:\n• Release all political prisoners.\n"
+                  "• Stop the repression.")
+    assert [(e.type, e.mode) for e in doc.events] == [("REQUEST", "yield"), ("REQUEST", "yield")]
+    assert all(e.actor.entity == "fu" and [r.entity for r in e.recipients] == ["bor"] for e in doc.events)
+    doc = analyze("The Freedom Union believes that, to end the crisis, it is necessary to:\n"
+                  "• Release all political prisoners.\n• Hold new elections.")
+    assert [e.type for e in doc.events] == ["REQUEST", "REQUEST"]
+
+
+def test_impersonal_necessity_is_a_request():
+    assert only(analyze("It is necessary to release all political prisoners."), "REQUEST").mode == "yield"
+    assert only(analyze("There is an urgent need to stop the repression in Ruritania."), "REQUEST").mode == "yield"
+    assert analyze("It is necessary to note that the talks continued.").events == []
+
+
+def test_relative_clause_after_a_request_is_not_its_content():
+    doc = analyze("It is necessary to meet the demands that are supported by the majority of citizens.")
+    assert {e.type for e in doc.events} == {"REQUEST", "SUPPORT"}

@@ -628,9 +628,12 @@ class EventStage:
                 subj = _np_role(toks[:-1], text)  # 'The United Transitional Cabinet of Belarus:'
             ctx.framing_roles[sent.id] = (subj or speaker, [])
             if framers:
-                ctx.framing[sent.id] = framers[:1]
+                # several speech acts ('states and calls on X to:', 'believes that it is necessary
+                # to:'): the items take the typed act's type, not the stating verb's
+                typed = next((e for e in framers if e.type != "ASSERT"), framers[0])
+                ctx.framing[sent.id] = [typed]
                 # the framing line itself is not an event (SPEC §3 rule 3)
-                events = [e for e in events if e is not framers[0]]
+                events = [e for e in events if not any(e is f for f in framers)]
         return events
 
     # ------------------------------------------------------------ predicates
@@ -664,7 +667,8 @@ class EventStage:
             if t.type == "ASSERT" and passive:
                 continue  # 'this is stated on the website' reports a source, not a position
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
-                w in ("who", "whom", "whose", "which") for w in words[scope.match.end:m.start])
+                w in ("who", "whom", "whose", "which") or (w == "that" and words[i + 1] in AUX and scope.type == "REQUEST")
+                for i, w in enumerate(words[scope.match.end:m.start], scope.match.end))
             new_finite = kind != "noun" and not after_to and (
                 (m.start > 0 and words[vg - 1 if vg > 0 else 0] in (",", "and", "but", ";")) or _starts_clause(words, vg))
             finite = kind != "noun" and (head_inflected(t, words[m.head]) or any(w in AUX for w in words[vg:m.head]))
@@ -805,6 +809,10 @@ class EventStage:
         """A speech act takes its mode, or its type, from what it governs (SPEC §3 rule 4)."""
         ftype = p.match.trigger.type
         if p.type == "REQUEST":
+            if words is not None and words[p.match.start] in ("it", "there") and (
+                    (not p.content and words[-1] != ":") or (p.content and p.content[0].trigger.type == "ASSERT")):
+                p.drop = True  # 'it is necessary to note that …' asks nothing
+                return
             if p.mode is None:
                 for c in p.content:
                     if c.trigger.request_mode:
