@@ -590,3 +590,27 @@ def test_impersonal_necessity_is_a_request():
 def test_relative_clause_after_a_request_is_not_its_content():
     doc = analyze("It is necessary to meet the demands that are supported by the majority of citizens.")
     assert {e.type for e in doc.events} == {"REQUEST", "SUPPORT"}
+
+
+# ------------------------------------------------------------------ inflection (round 5)
+
+@pytest.mark.parametrize("lemma, good, bad", [
+    ("freeze", {"froze", "frozen", "freezes"}, {"freezed"}),
+    ("flee", {"fled", "fleeing"}, {"fleed"}),
+    ("slap", {"slapped", "slapping"}, {"slaped"}),
+    ("snub", {"snubbed"}, {"snubed"}),
+    ("shun", {"shunned"}, {"shuned"}),
+    ("flog", {"flogged"}, {"floged"}),
+    ("spit", {"spat", "spitting"}, {"spited"}),
+    ("transfer", {"transferred", "transferring"}, {"transfered"}),
+    ("sit", {"sat", "sitting"}, {"sitted"}),
+    ("bid", {"bid", "bidding"}, {"bidded"}),
+    ("arise", {"arose", "arisen"}, {"arised"}),
+    ("withhold", {"withheld"}, {"withholded"}),
+    ("overrun", {"overran", "overrunning"}, {"overruned"}),
+    ("visit", {"visited"}, {"visitted"}),
+    ("relay", {"relayed"}, {"relaid"}),
+])
+def test_inflection_irregulars_and_doubling(lemma, good, bad):
+    forms = verb_forms(lemma)
+    assert good <= forms and not (bad & forms)

@@ -84,15 +84,66 @@ IRREGULAR: dict[str, tuple[str, ...]] = {
     "grow": ("grows", "grew", "grown", "growing"),
     "show": ("shows", "showed", "shown", "showing"),
     "rise": ("rises", "rose", "risen", "rising"),
+    "arise": ("arises", "arose", "arisen", "arising"),
+    "freeze": ("freezes", "froze", "frozen", "freezing"),
+    "flee": ("flees", "fled", "fleeing"),
+    "sit": ("sits", "sat", "sitting"),
+    "bid": ("bids", "bidding"),
+    "spit": ("spits", "spat", "spitting"),
+    "swim": ("swims", "swam", "swum", "swimming"),
+    "dig": ("digs", "dug", "digging"),
+    "spin": ("spins", "spun", "spinning"),
+    "split": ("splits", "splitting"),
+    "upset": ("upsets", "upsetting"),
+    "hang": ("hangs", "hung", "hanged", "hanging"),
+    "hurt": ("hurts", "hurting"),
+    "cast": ("casts", "casting"),
+    "broadcast": ("broadcasts", "broadcasted", "broadcasting"),
+    "ride": ("rides", "rode", "ridden", "riding"),
+    "tear": ("tears", "tore", "torn", "tearing"),
+    "wear": ("wears", "wore", "worn", "wearing"),
+    "stick": ("sticks", "stuck", "sticking"),
+    "catch": ("catches", "caught", "catching"),
+    "teach": ("teaches", "taught", "teaching"),
+    "buy": ("buys", "bought", "buying"),
+    "think": ("thinks", "thought", "thinking"),
+    "feed": ("feeds", "fed", "feeding"),
+    "bleed": ("bleeds", "bled", "bleeding"),
+    "slay": ("slays", "slew", "slain", "slaying"),
+    "sink": ("sinks", "sank", "sunk", "sinking"),
+    "bite": ("bites", "bit", "bitten", "biting"),
+    "light": ("lights", "lit", "lighted", "lighting"),
+    "deal": ("deals", "dealt", "dealing"),
+    "mean": ("means", "meant", "meaning"),
+    "read": ("reads", "reading"),
+    "sleep": ("sleeps", "slept", "sleeping"),
+    "forget": ("forgets", "forgot", "forgotten", "forgetting"),
+    "forgive": ("forgives", "forgave", "forgiven", "forgiving"),
+    "lie": ("lies", "lay", "lain", "lied", "lying"),
 }
+# prefixed verbs inflect like their base (withhold, uphold, overtake, overrun, mislead, rebuild)
+_PREFIXES = ("with", "up", "over", "under", "mis", "out", "re", "fore")
 _VOWELS = set("aeiou")
 # Final-stressed verbs that double their last consonant (commit -> committed).
 _DOUBLE = {"commit", "admit", "permit", "submit", "omit", "transmit", "ban", "bar", "stop", "plan",
            "drop", "rob", "kidnap", "grab", "ship", "tap", "step", "regret", "abet", "shut",
            "occur", "refer", "prefer", "confer", "deter", "compel", "expel", "repel", "propel",
            "control", "patrol", "equip", "jam", "slam", "scrap", "trap", "strip", "wrap", "sum",
-           "star", "rebel", "outlaw", "beg", "drag", "tag", "nab", "spur", "blur", "stab", "flag"}
+           "star", "rebel", "outlaw", "beg", "drag", "tag", "nab", "spur", "blur", "stab", "flag",
+           "transfer", "infer", "incur", "recur", "acquit", "outstrip", "overstep", "kidnap",
+           "handicap", "embed", "unplug", "remit", "emit", "rebut", "abhor", "annul", "dispel"}
 _NO_DOUBLE = {"outlaw"}
+
+
+def _syllables(w: str) -> int:
+    """Vowel groups ('slap' 1, 'transfer' 2); a closed monosyllable doubles its consonant."""
+    n, prev = 0, False
+    for ch in w:
+        cur = ch in _VOWELS or (ch == "y" and n > 0)
+        if cur and not prev:
+            n += 1
+        prev = cur
+    return n
 
 
 def _spellings(lemma: str) -> set[str]:
@@ -113,6 +164,11 @@ def verb_forms(lemma: str) -> set[str]:
         forms.add(v)
         if v in IRREGULAR:
             forms.update(IRREGULAR[v])
+            continue
+        pre = next((x for x in _PREFIXES if v.startswith(x) and v[len(x):] in IRREGULAR
+                    and len(v) - len(x) >= 3), None) if v not in ("relay", "outlay", "upsell") else None
+        if pre is not None:
+            forms.update(pre + f for f in IRREGULAR[v[len(pre):]])
             continue
         # third person
         if v.endswith(("s", "sh", "ch", "x", "z", "o")):
@@ -135,8 +191,8 @@ def verb_forms(lemma: str) -> set[str]:
             forms.add(v[:-1] + "ied")
             forms.add(v + "ing")
         elif (v in _DOUBLE and v not in _NO_DOUBLE) or (
-            len(v) == 3 and v[-1] not in _VOWELS | {"w", "x", "y"} and v[-2] in _VOWELS
-            and v[-3] not in _VOWELS
+            len(v) >= 3 and v[-1] not in _VOWELS | {"w", "x", "y"} and v[-2] in _VOWELS
+            and v[-3] not in _VOWELS and _syllables(v) == 1
         ):
             forms.add(v + v[-1] + "ed")
             forms.add(v + v[-1] + "ing")
