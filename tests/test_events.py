@@ -614,3 +614,10 @@ def test_relative_clause_after_a_request_is_not_its_content():
 def test_inflection_irregulars_and_doubling(lemma, good, bad):
     forms = verb_forms(lemma)
     assert good <= forms and not (bad & forms)
+
+
+def test_sentence_initial_noun_subject_is_not_an_imperative():
+    for text in ("Pressure on the opposition remains.", "Support for the refugees has grown considerably."):
+        assert all(e.type != "REQUEST" for e in analyze(text).events), text
+    assert only(analyze("Support the people of Borduria in their struggle."), "REQUEST").mode == "assist"
+    assert only(analyze("Release all political prisoners in Ruritania."), "REQUEST").mode == "yield"

@@ -708,7 +708,8 @@ class EventStage:
             imperative = (kind != "noun" and m.start == vg and head_el is not None and words[m.head] in head_el.base
                           and not toks[0].raw[:1].islower()
                           and (vg == 0 or (vg == 1 and words[0] in QUOTE_OPEN + "“«")
-                               or (preds and preds[-1].imperative and words[vg - 1] in (",", "and"))))
+                               or (preds and preds[-1].imperative and words[vg - 1] in (",", "and")))
+                          and not _subject_noun(words, m.end))
             if t.content and not imperative:
                 continue  # evaluative words count only as the content of a speech act
             if kind == "noun" and (noun_fired or _background(words, m.start) or any(
@@ -1534,6 +1535,20 @@ def _description_object(toks: list[Tok], words: list[str], i: int, ce: int) -> R
     start, end = toks[j].start, toks[k - 1].end
     text = " ".join(t.raw for t in toks[j:k])
     return Role(None, text, start, end, text)
+
+
+def _subject_noun(words: list[str], end: int) -> bool:
+    """'Pressure on the opposition remains', 'Support for the refugees has grown': a base form
+    followed by a prepositional phrase and a finite verb is a noun subject, not an imperative."""
+    if end >= len(words) or words[end] not in PREPS or words[end] == "to":
+        return False
+    for w in words[end + 1:end + 10]:
+        if w in (",", ";", ":", "who", "which", "that", "whose", "and", "or"):
+            return False
+        if w in AUX or w in ("remains", "remained", "continues", "continued", "grows", "grew",
+                             "increased", "increases", "intensified", "intensifies"):
+            return True
+    return False
 
 
 def _possessive(w: str) -> bool:
