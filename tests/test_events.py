@@ -621,3 +621,19 @@ def test_sentence_initial_noun_subject_is_not_an_imperative():
         assert all(e.type != "REQUEST" for e in analyze(text).events), text
     assert only(analyze("Support the people of Borduria in their struggle."), "REQUEST").mode == "assist"
     assert only(analyze("Release all political prisoners in Ruritania."), "REQUEST").mode == "yield"
+
+
+def test_verb_only_entries_never_fire_as_nouns(tmp_path):
+    path = _write(tmp_path, "type: ASSAULT\ntriggers:\n  - verb: [pummel]\n    mode: beat\n    verb_only: true\n")
+    lex = load_lexicon([path])
+    assert any(t.verb_only for t in lex.triggers)
+    with pytest.raises(DataFileError) as err:
+        load_lexicon([_write(tmp_path, "type: ASSAULT\ntriggers:\n  - verb: [pummel]\n    verb_only: 2\n")])
+    assert err.value.field == "verb_only"
+    global STAGE
+    old, STAGE = STAGE, EventStage(lex)
+    try:
+        assert [e.type for e in analyze("The police pummelled the protesters.").events] == ["ASSAULT"]
+        assert [e.type for e in analyze("The pummelling of protesters was documented.").events] != ["ASSAULT"]
+    finally:
+        STAGE = old

@@ -20,7 +20,7 @@ from claimscope.events.ontology import AUX, CONTEXTS, MODES, TYPES
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triggers"
 
 _ENTRY_KEYS = {"verb", "noun", "phrase", "mode", "contexts", "aux", "negated", "negated_mode",
-               "request_mode", "frame", "content", "confidence", "note", "passive"}
+               "request_mode", "frame", "content", "confidence", "note", "passive", "verb_only"}
 _KIND_KEYS = ("verb", "noun", "phrase")
 _CUE_KEYS = {"reporting", "negators", "negating_verbs", "future", "hypothetical", "historical",
              "modal_request", "not_negation"}
@@ -58,6 +58,7 @@ class Trigger:
     frame: bool = False
     content: bool = False  # a content verb: inside a request/accusation it is the object
     passive: bool = True
+    verb_only: bool = False  # never read as a noun ('sanctioned entities', 'the targeting of')
     confidence: float = 0.7
     source: str = ""
     priority: tuple[int, int] = (0, 0)
@@ -257,7 +258,7 @@ def _load_type_file(path: Path, data: dict, user: int) -> list[Trigger]:
         rmode = e.get("request_mode")
         if rmode is not None and rmode not in MODES["REQUEST"]:
             raise _fail(path, label, "request_mode", f"{rmode!r} is not a REQUEST mode")
-        for b in ("frame", "content", "passive"):
+        for b in ("frame", "content", "passive", "verb_only"):
             if b in e and not isinstance(e[b], bool):
                 raise _fail(path, label, b, "must be true or false")
         conf = e.get("confidence", 0.7)
@@ -274,6 +275,7 @@ def _load_type_file(path: Path, data: dict, user: int) -> list[Trigger]:
                 contexts=list(contexts), aux=list(aux), negated=negated, negated_mode=nmode,
                 request_mode=rmode, frame=bool(e.get("frame", etype in ("REQUEST", "ASSERT"))),
                 content=bool(e.get("content", False)), passive=bool(e.get("passive", True)),
+                verb_only=bool(e.get("verb_only", False)),
                 confidence=float(conf), source=str(path), priority=(literal, user),
             ))
     return out

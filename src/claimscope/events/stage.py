@@ -654,6 +654,8 @@ class EventStage:
         noun_fired = False
         for m, kind in zip(matches, kinds):
             t = m.trigger
+            if kind == "noun" and t.verb_only and t.kind != "noun":
+                continue  # 'sanctioned entities', 'the targeting of': the entry is a verb only
             if kind != "noun" and m.head > 0 and toks[m.head].raw[:1].isupper() and \
                     words[m.head - 1] not in QUOTE_OPEN + "“«":
                 continue  # a capitalised word mid-sentence is a name ('United States', 'March')
