@@ -47,9 +47,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=5000)
     ap.add_argument("--html-share", type=float, default=0.5)
+    ap.add_argument("--stop-after", default=None,
+                    help="run only up to this stage (e.g. 'language' for the foundation stages)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     pipeline = Pipeline()
+    if args.stop_after:
+        names = [name for name, _ in pipeline.stages]
+        pipeline.stages = pipeline.stages[:names.index(args.stop_after) + 1]
     load = time.perf_counter() - t0
     corpus = build_corpus(args.docs, args.html_share)
     pipeline.analyze(corpus[0])  # warm lazy imports and caches outside the measurement
