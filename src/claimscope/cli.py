@@ -26,9 +26,6 @@ TriggersOpt = Annotated[Optional[list[Path]], typer.Option(
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
-_debug = False
-
-
 def _pipeline(kb, boilerplate, triggers, **read_opts):
     from claimscope.pipeline import Pipeline, PipelineConfig
     from claimscope.read import ReadOptions
@@ -66,8 +63,6 @@ def analyze(
     from claimscope.serialize import to_analysis
     from claimscope.store import Store
 
-    global _debug
-    _debug = debug
     if fmt not in (None, "json", "jsonl"):
         raise typer.BadParameter("must be json or jsonl", param_hint="--format")
     if fmt is None and db is None:
@@ -145,10 +140,7 @@ def export(
 ) -> None:
     """Export the store: full analyses as JSONL, or a flat table as CSV/Parquet."""
     from claimscope.export import TABLES, export as run_export
-    from claimscope.store import connect
 
-    global _debug
-    _debug = debug
     table = table or ("analyses" if fmt == "jsonl" else "events")
     if table != "analyses" and table not in TABLES:
         raise typer.BadParameter(f"unknown table {table!r}", param_hint="--table")
@@ -181,8 +173,6 @@ def show(
     """Show one stored document: text summary, entities, events with their sentences."""
     from claimscope.store import get_analysis
 
-    global _debug
-    _debug = debug
     analysis = get_analysis(_open_db(db), doc_id)
     if analysis is None:
         raise ClaimscopeError(f"no single document with id starting {doc_id!r}")
@@ -215,8 +205,6 @@ def stats(
     """Counts of documents, sentences, entities and events per type in the store."""
     from claimscope.store import stats as store_stats
 
-    global _debug
-    _debug = debug
     s = store_stats(_open_db(db))
     if as_json:
         typer.echo(json.dumps(s, indent=2))
@@ -238,8 +226,6 @@ def eval_command(
     """Score the pipeline against hand-coded gold documents (events, actors, dates, times)."""
     from claimscope.evaluate import evaluate, render_table
 
-    global _debug
-    _debug = debug
     report = evaluate(gold, _pipeline(kb, boilerplate, triggers))
     typer.echo(json.dumps(report, indent=2) if as_json else render_table(report))
 
@@ -257,12 +243,12 @@ def main() -> None:
     try:
         app()
     except ClaimscopeError as exc:
-        if _debug:
+        if "--debug" in sys.argv:  # every command takes --debug; it only changes this handler
             raise
         _err(f"error: {exc}")
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - one line instead of a traceback
-        if _debug or "--debug" in sys.argv:
+        if "--debug" in sys.argv:
             raise
         _err(f"error: {exc.__class__.__name__}: {exc} (rerun with --debug for the traceback)")
         sys.exit(3)
