@@ -129,7 +129,8 @@ def test_actor_accuracy_aliases_folding_and_null(report):
     a = report["found"]["actor"]
     assert (a["correct"], a["total"]) == (7, 8)
     wrong = report["per_document"][1]["wrong_actor"]
-    assert wrong == [{"where": "The opposition protested", "gold": None, "pred": "opposition"}]
+    assert wrong == [{"where": "The opposition protested", "gold": None, "pred": "opposition",
+                      "trigger": "protested", "pred_text": "opposition"}]
 
 
 def test_recipients_mode_negation(report):

@@ -266,7 +266,9 @@ def _score_document(doc: Document, gold: dict[str, Any], acc: _Acc) -> dict[str,
         acc.actor[1] += 1
         if not ok:
             wrong_actor.append({"where": g.get("where"), "gold": gact,
-                                "pred": None if _is_null(ev.actor) else ev.actor.name})
+                                "pred": None if _is_null(ev.actor) else ev.actor.name,
+                                "trigger": ev.trigger.text,
+                                "pred_text": None if _is_null(ev.actor) else ev.actor.text})
         # recipients (one-to-one)
         pred_sets = [_role_names(r, ents) for r in ev.recipients if not _is_null(r)]
         used: set[int] = set()

@@ -129,6 +129,14 @@ PSYCH_ADJECTIVES = frozenset({"concerned", "worried", "alarmed", "disappointed",
 ROLE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "president", "minister", "ambassador",
                         "diplomat", "chairman", "chairwoman", "chairperson", "premier", "envoy",
                         "rapporteur", "commissioner", "chancellor", "politician", "opposition leader"})
+IRREGULAR_PARTICIPLES = frozenset({"made", "held", "sent", "kept", "brought", "built", "bought", "caught",
+                                   "found", "led", "left", "lost", "met", "paid", "said", "sold", "taught",
+                                   "told", "thought", "won", "struck", "fought", "sought", "shot", "hit",
+                                   "put", "set", "cut", "bound", "run", "done", "hung", "spread"})
+# a document as the subject of a stating verb ('the statement notes'): its issuer speaks
+DOCUMENT_NOUNS = frozenset({"statement", "report", "document", "communiqué", "communique", "note",
+                            "release", "letter", "resolution", "declaration", "appeal", "message",
+                            "text", "post", "publication", "comment", "commentary"})
 # nouns for people or bodies that act: after a possessive they, not the possessor, are the actor
 AGENT_NOUNS = ROLE_NOUNS | frozenset({
     "forces", "force", "services", "service", "troops", "army", "police", "officers", "officials",
@@ -320,7 +328,7 @@ class EventStage:
             k = i
             while k < len(sents) and k < i + 12:
                 t = text[sents[k].start:sents[k].end]
-                close = max(t.rfind("”"), t.rfind("»"), t.rfind('"') if t.count('"') % 2 == 1 or k > i else -1)
+                close = max(t.rfind("”"), t.rfind("»"), t.rfind('"') if t.count('"') >= 2 or k > i else -1)
                 if close >= 0 and (k > i or close > 0):
                     break
                 if k > i and sents[k].kind not in ("quote",):
@@ -440,10 +448,27 @@ class EventStage:
         if r is None or r.entity is not None:
             return r
         ws = r.name.lower().split()
+        if len(ws) <= 3 and ws and ws[-1] in DOCUMENT_NOUNS and \
+                ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+            # 'the statement notes', 'the report says': who last spoke before it
+            return self._last_source(ctx, r.start) or ctx.speaker or ctx.last_org or r
         if not ws or len(ws) > 3 or ws[-1] not in ROLE_NOUNS or \
                 ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
             return r
         return self._last_person(ctx, spoke=True) or r
+
+    def _last_source(self, ctx: _Ctx, pos: int) -> Role | None:
+        """The named speaker of the nearest earlier sentence: its quotation's speaker or the
+        subject of its reporting verb ('…, the ministry said in a statement')."""
+        doc = ctx.doc
+        cur = next((s.id for s in doc.sentences if s.start <= pos < s.end), len(doc.sentences))
+        for s in reversed(doc.sentences[max(0, cur - 6):cur]):
+            sp = ctx.quote_speakers.get(s.id)
+            if sp is None and s.kind != "heading":
+                sp = self._attribution(doc, ctx, max(s.start, s.end - 120), s.end)
+            if sp is not None and sp.entity is not None:
+                return sp
+        return None
 
     def _pronoun(self, ctx: _Ctx, w: str, speaker: Role | None) -> Role | None:
         """A pronoun subject the actors stage left unresolved (SPEC §3 rule 5)."""
@@ -941,10 +966,7 @@ class EventStage:
         w = words[head]
         if w in PSYCH_ADJECTIVES:
             return False  # 'remains deeply concerned by X': a state of the subject, X is the cause
-        if not (w.endswith("ed") or w.endswith("en") or w in ("struck", "held", "sent", "kept", "shot",
-                                                                "fought", "sought", "led", "left", "met",
-                                                                "made", "brought", "put", "set", "cut",
-                                                                "hit", "built", "bound", "found")):
+        if not (w.endswith("ed") or w.endswith("en") or w in IRREGULAR_PARTICIPLES):
             return False
         i = head
         while i > 0 and words[i - 1] not in BE and words[i - 1] != "to" and (
@@ -977,6 +999,8 @@ class EventStage:
         obj: Role | None = None
         if p.passive:
             by = next((i for i in range(m.end, ce) if words[i] == "by"), None)
+            if by is not None and by > m.end and _participle(toks[by - 1]):
+                by = None  # '… as evidence of the statement made by X': X made, not denied
             if by is not None:
                 agent = next(((a, b, mm) for a, b, mm in after if a > by), None)
                 # 'by the majority of the Belarusian people': the quantity is not the agent
@@ -1551,6 +1575,13 @@ def _subject_noun(words: list[str], end: int) -> bool:
                              "increased", "increases", "intensified", "intensifies"):
             return True
     return False
+
+
+def _participle(t: Tok) -> bool:
+    """A lower-case past participle ('made', 'covered', 'taken')."""
+    w = t.w
+    return t.raw.islower() and len(w) > 3 and (w.endswith("ed") or w.endswith("en") or w in IRREGULAR_PARTICIPLES) \
+        and w not in ("need", "indeed", "seen", "often", "between", "even")
 
 
 def _possessive(w: str) -> bool:
