@@ -86,6 +86,10 @@ THREAT_MODE: dict[str, dict[str | None, str]] = {
     "SANCTION": {None: "restrict", "expel": "expel", "convict": "arrest", "withdraw": "relations"},
 }
 WARN_FORMS = _forms("warn")
+# verbs whose object is the subject of the verb that follows ('let Putin launch', 'allowed
+# Moscow to use', 'forced the regime to release')
+CAUSATIVE = _forms("let", "make", "help", "allow", "permit", "force", "compel", "enable", "cause",
+                   "lead", "prompt", "push", "get")
 CONSIDER_FORMS = _forms("consider", "contemplate", "weigh", "mull")
 TIME_WORDS = frozenset({"last", "this", "next", "yesterday", "today", "tomorrow", "on", "earlier",
                         "later", "recently"})
@@ -695,7 +699,8 @@ class EventStage:
                 continue  # 'this is stated on the website' reports a source, not a position
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
                 w in ("who", "whom", "whose", "which") or (w == "that" and words[i + 1] in AUX and scope.type == "REQUEST")
-                for i, w in enumerate(words[scope.match.end:m.start], scope.match.end))
+                for i, w in enumerate(words[scope.match.end:m.start], scope.match.end)) \
+                and not self._relative_that(words, m.start)
             new_finite = kind != "noun" and not after_to and (
                 (m.start > 0 and words[vg - 1 if vg > 0 else 0] in (",", "and", "but", ";")) or _starts_clause(words, vg))
             finite = kind != "noun" and (head_inflected(t, words[m.head]) or any(w in AUX for w in words[vg:m.head]))
@@ -784,6 +789,15 @@ class EventStage:
                 self._threat(p, words)
                 out.append(p)
         return out
+
+    def _relative_that(self, words: list[str], i: int) -> bool:
+        """'the society that supports Ukraine': 'that' right after a noun and right before the
+        verb at i opens a relative clause, not the complement of a stating verb."""
+        if i < 2 or words[i - 1] != "that":
+            return False
+        w = words[i - 2]
+        return w.isalpha() and w not in THAT_VERBS and w not in self.reporting and w not in CLAUSE_WORDS \
+            and w not in AUX and w not in ADVERB_WORDS and w not in PREPS and w not in ("so", "such")
 
     def _threat(self, p: Pred, words: list[str]) -> None:
         """A warning of a hostile act by its actor is a THREATEN (SPEC §3): the act in the future
@@ -1211,15 +1225,22 @@ class EventStage:
     def _subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
                  mtoks: list[tuple[int, int, Mention]], vg: int, m: Match) -> Role | None:
         cs = _clause_start(words, vg)
+        for a, b, mm in mtoks:
+            if a > 0 and words[a - 1] in CAUSATIVE and (b == vg or (b == vg - 1 and words[b] == "to")):
+                return self._role(ctx, mm)  # 'who let Putin launch missiles': Putin launches
         if cs > 0 and words[cs - 1] in ("who", "which", "that") and cs >= 2 and not (
                 words[cs - 1] == "that" and any(w in self.reporting or w in THAT_VERBS
                                                 for w in words[max(0, cs - 4):cs - 1])):
             # relative clause: the antecedent is the noun before 'who'/'which'
             rel = cs - 1
             for _ in range(4):
+                rel = _skip_aside(words, rel)  # 'Lukashenko – whom she calls … – who let …'
                 ant = [x for x in mtoks if x[1] <= rel and x[1] >= rel - 2]
                 if ant:
                     return self._role(ctx, ant[-1][2])
+                np = _np_tail(_strip_quantity(self._np_before(toks, words, max(0, rel - 6), rel)))
+                if np and np[-1].w in HUMAN_NOUNS | AGENT_NOUNS and not any(t.w in PRONOUNS for t in np):
+                    return _np_role(np, ctx.doc.text)  # 'judges who handed down sentences'
                 if rel < 2 or words[rel - 1] != ",":
                     break
                 # a chain of relative clauses ('the Belarusians who are fighting …, who are
@@ -1460,6 +1481,9 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
     if i != m.start:
         return False
     prev = words[i - 1] if i > 0 else ""
+    if prev == "that" and i >= 2 and words[i - 2].isalpha() and words[i - 2] not in PREPS | DETERMINERS | AUX \
+            and words[i].endswith(("s", "ed")):
+        return False  # 'the society that supports Ukraine': a relative clause's verb
     if prev in DETERMINERS or prev in QUANTIFIERS or prev.endswith("'s") or prev.isdigit():
         return True
     if m.end - m.start == 1:
@@ -1575,6 +1599,32 @@ def _subject_noun(words: list[str], end: int) -> bool:
                              "increased", "increases", "intensified", "intensifies"):
             return True
     return False
+
+
+def _np_tail(np: list[Tok]) -> list[Tok]:
+    """The noun phrase that ends `np`: its head and the modifiers before it, cut at the first
+    word that can be neither ('include judges' -> 'judges', 'all the organizations' stays)."""
+    k = len(np) - 1
+    while k > 0:
+        t = np[k - 1]
+        w = t.w
+        if not (w in DETERMINERS or w in QUANTIFIERS or w in NUMBER_WORDS or w.replace(",", "").isdigit()
+                or not t.raw[:1].islower() or w.endswith(ADJ_SUFFIXES + ("ed", "ly", "an", "s"))
+                or w in ("human", "civil", "young", "former", "local", "foreign", "security")):
+            break
+        k -= 1
+    return np[k:]
+
+
+def _skip_aside(words: list[str], i: int) -> int:
+    """The index of the opening dash or bracket when a dash/bracket aside closes right before i
+    ('Lukashenko – whom she calls a disgrace – who …'), else i."""
+    close = words[i - 1] if i > 0 else ""
+    opener = {"–": "–", "—": "—", ")": "("}.get(close)
+    if opener is None:
+        return i
+    j = next((k for k in range(i - 2, max(-1, i - 25), -1) if words[k] == opener), None)
+    return i if j is None else j
 
 
 def _participle(t: Tok) -> bool:
