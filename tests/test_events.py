@@ -637,3 +637,60 @@ def test_verb_only_entries_never_fire_as_nouns(tmp_path):
         assert [e.type for e in analyze("The pummelling of protesters was documented.").events] != ["ASSAULT"]
     finally:
         STAGE = old
+
+
+# ------------------------------------------------------------------ round 6: clause structure
+
+def test_by_phrase_after_another_participle_is_not_the_agent():
+    doc = analyze("Petrov has been denied access to a lawyer, as confirmed by the Freedom Union.")
+    ev = only(doc, "COERCE")
+    assert ev.actor is None
+
+
+def test_relative_that_after_a_noun_is_not_the_content_of_a_stating_verb():
+    doc = analyze("Marta Kovac stated it to the Freedom Union that supports Borduria.")
+    ev = only(doc, "SUPPORT")
+    assert ev.actor.entity == "fu"
+    assert [r.entity for r in ev.recipients] == ["bor"]
+
+
+def test_relative_antecedent_across_a_dash_aside_and_coordinated_predicates():
+    doc = analyze("The crisis is the work of Marta Kovac – whom the press calls a puppet – who "
+                  "let Borduria deploy troops, recently imprisoned journalists, and invited Syldavia to invade.")
+    assert only(doc, "MOBILIZE").actor.entity == "bor"  # 'let Borduria deploy': Borduria deploys
+    assert only(doc, "COERCE").actor.entity == "kovac"
+
+
+def test_relative_antecedent_can_be_a_description():
+    doc = analyze("The list names judges who sentenced protesters.")
+    assert only(doc, "SANCTION").actor.name == "judges"
+
+
+def test_gerund_after_preposition_takes_the_main_subject():
+    doc = analyze("By allowing Borduria to use its airfields, Ruritania supports the invasion.")
+    assert all(e.actor is not None and e.actor.entity == "rur" for e in doc.events)
+    doc = analyze("Ruritania took part in the war without shelling cities.")
+    assert only(doc, "ASSAULT").actor.entity == "rur"
+
+
+def test_reduced_relative_clause_subject():
+    doc = analyze("Ruritania released 40 prisoners, a step the Freedom Union welcomed.")
+    assert only(doc, "SUPPORT").actor.entity == "fu"
+
+
+def test_so_far_is_an_adverb_and_consider_joins_the_verb_group():
+    doc = analyze("Ruritania has so far ignored all requests of the Freedom Union.")
+    assert only(doc, "REJECT").actor.entity == "rur"
+
+
+def test_the_statement_notes_speaks_for_the_last_named_speaker():
+    doc = analyze("Borduria rejects the ultimatum, the ministry said in a statement.\n"
+                  "\"The junta is hypocritical,\" the statement notes.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.entity == "min"
+
+
+def test_further_quoted_paragraph_keeps_the_speaker():
+    doc = analyze("“Borduria is silent,” Marta Kovac said.\n“Hence Syldavia should release the prisoners.”")
+    ev = only(doc, "REQUEST")
+    assert ev.actor.entity == "kovac"

@@ -39,7 +39,7 @@ ADVERB_WORDS = frozenset({"not", "n't", "never", "also", "still", "already", "ye
                           "particular", "being", "been", "to", "immediately", "unconditionally",
                           "categorically", "resolutely", "vehemently", "sincerely", "repeatedly",
                           "consistently", "continuously", "constantly", "openly", "publicly",
-                          "directly", "illegally", "selflessly", "recently", "officially"})
+                          "directly", "illegally", "selflessly", "recently", "officially", "far"})
 CATENATIVE = _forms("decide", "continue", "plan", "intend", "try", "seek", "begin", "start", "want",
                     "wish", "aim", "promise", "attempt", "need", "go", "use", "keep", "threaten",
                     "prepare", "expect", "refuse", "fail", "agree", "hope", "dare", "manage",
@@ -86,11 +86,16 @@ THREAT_MODE: dict[str, dict[str | None, str]] = {
     "SANCTION": {None: "restrict", "expel": "expel", "convict": "arrest", "withdraw": "relations"},
 }
 WARN_FORMS = _forms("warn")
+# prepositions before a gerund whose subject is that of the main clause ('without killing')
+GERUND_PREPS = frozenset({"without", "by", "after", "before", "instead", "despite", "through", "while",
+                          "when", "besides", "since"})
 # verbs whose object is the subject of the verb that follows ('let Putin launch', 'allowed
 # Moscow to use', 'forced the regime to release')
 CAUSATIVE = _forms("let", "make", "help", "allow", "permit", "force", "compel", "enable", "cause",
                    "lead", "prompt", "push", "get")
 CONSIDER_FORMS = _forms("consider", "contemplate", "weigh", "mull")
+# verbs taking a gerund complement that belong to its verb group ('will consider closing')
+GERUND_CATENATIVE = CONSIDER_FORMS | _forms("resume", "risk", "discuss", "propose", "suggest", "recommend")
 TIME_WORDS = frozenset({"last", "this", "next", "yesterday", "today", "tomorrow", "on", "earlier",
                         "later", "recently"})
 SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though", "because", "as",
@@ -351,6 +356,8 @@ class EventStage:
                 p = sents[i - 1]
                 if text[p.start:p.end].rstrip().endswith(":"):
                     sp = self._attribution(doc, ctx, p.start, p.end, before=True)
+                elif p.id in ctx.quote_speakers and text[p.start:p.end].lstrip()[:1] in QUOTE_OPEN:
+                    sp = ctx.quote_speakers[p.id]  # a further quoted paragraph of the same speaker
             if sp is not None:
                 for j in range(i, k + 1):
                     ctx.quote_speakers[sents[j].id] = sp
@@ -625,7 +632,8 @@ class EventStage:
                     recips = [actor] + [r for r in recips if not _same(r, actor)]
                 actor = speaker
             if quote_speaker is not None and actor is not None and actor.entity is None \
-                    and p.type in ("ACCUSE", "ASSERT") and not p.passive:
+                    and p.type in ("ACCUSE", "ASSERT") and not p.passive \
+                    and actor.name.lower().split()[-1] not in HUMAN_NOUNS | AGENT_NOUNS:
                 actor = quote_speaker  # an evaluation inside a quotation is the speaker's
             if actor is None and p.type in SPEECH and not p.passive:
                 actor = speaker
@@ -812,7 +820,7 @@ class EventStage:
         if cs > 0 and words[cs - 1] in ("if", "unless"):
             return  # the conditional clause itself is its own hypothetical event
         pre = words[max(0, m.start - 3):m.start]
-        considered = vg > 0 and words[vg - 1] in CONSIDER_FORMS
+        considered = any(w in CONSIDER_FORMS for w in words[max(0, vg - 1):m.head])
         unhesitant = len(pre) >= 2 and pre[-2:] == ["hesitate", "to"] and any(
             w in ("not", "n't", "never") for w in words[max(0, m.start - 5):m.start])
         if not (considered or unhesitant):
@@ -933,7 +941,8 @@ class EventStage:
         while i > 0:
             w = words[i - 1]
             if w in AUX or w in ADVERB_WORDS or w in self.negators or w in CATENATIVE or (
-                    w.endswith("ly") and len(w) > 4) or w in self.negating_verbs:
+                    w.endswith("ly") and len(w) > 4) or w in self.negating_verbs or (
+                    w in GERUND_CATENATIVE and words[head].endswith("ing")):
                 i -= 1
                 continue
             break
@@ -1060,6 +1069,20 @@ class EventStage:
         else:
             if kind_of(p) == "noun":
                 return self._noun_args(ctx, p, toks, words, mtoks), [], None
+            g = m.start - 1
+            while g >= 0 and words[g] in QUOTE_OPEN + "“«":
+                g -= 1
+            if m.head == m.start and words[m.head].endswith("ing") and g >= 0 and words[g] in GERUND_PREPS:
+                # 'By allowing Moscow to use its territory, Minsk is …' / '… took part in the war
+                # without killing anyone': a gerund's subject is the main clause's
+                if _starts_clause(words, g) or (g > 0 and words[g - 1] == ","):
+                    c = next((i for i in range(m.end, ce + 1) if i < n and words[i] == ","), None)
+                    gactor = None if c is None else self._first_subject(ctx, toks, words, mtoks, c + 1, n) or next(
+                        (self._role(ctx, mm) for a, b, mm in mtoks if a > c and not _in_pp(words, a)), None)
+                else:
+                    gactor = prev_actor
+                if gactor is not None:
+                    return gactor, self._recipients(ctx, p, toks, words, after, gactor), None
             if prev_actor is not None and vg == m.head and vg > 0 and words[vg - 1] == "," \
                     and words[m.head].endswith("ing"):
                 # '…, reminding the regime of …': a participial clause shares the main subject
@@ -1228,6 +1251,11 @@ class EventStage:
         for a, b, mm in mtoks:
             if a > 0 and words[a - 1] in CAUSATIVE and (b == vg or (b == vg - 1 and words[b] == "to")):
                 return self._role(ctx, mm)  # 'who let Putin launch missiles': Putin launches
+        d = _reduced_relative(toks, words, vg)
+        if d is not None:
+            # '…, a step the experts welcomed': the noun phrase right before the verb
+            inner = [mm for a, b, mm in mtoks if a >= d and b <= vg]
+            return self._role(ctx, inner[-1]) if inner else self._definite_role(ctx, _np_role(toks[d:vg], ctx.doc.text))
         if cs > 0 and words[cs - 1] in ("who", "which", "that") and cs >= 2 and not (
                 words[cs - 1] == "that" and any(w in self.reporting or w in THAT_VERBS
                                                 for w in words[max(0, cs - 4):cs - 1])):
@@ -1487,6 +1515,9 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
     if prev in DETERMINERS or prev in QUANTIFIERS or prev.endswith("'s") or prev.isdigit():
         return True
     if m.end - m.start == 1:
+        if prev in GERUND_PREPS and words[i].endswith("ing") and i + 1 < len(words) \
+                and words[i + 1].isalpha() and words[i + 1] not in PREPS:
+            return False  # 'without shelling cities': a gerund with its object
         if prev in PREPS and prev != "to":
             return True
         if i > 1 and (words[i - 2] in DETERMINERS | QUANTIFIERS or words[i - 2].isdigit() or words[i - 2] in PREPS) \
@@ -1609,11 +1640,34 @@ def _np_tail(np: list[Tok]) -> list[Tok]:
         t = np[k - 1]
         w = t.w
         if not (w in DETERMINERS or w in QUANTIFIERS or w in NUMBER_WORDS or w.replace(",", "").isdigit()
-                or not t.raw[:1].islower() or w.endswith(ADJ_SUFFIXES + ("ed", "ly", "an", "s"))
-                or w in ("human", "civil", "young", "former", "local", "foreign", "security")):
+                or not t.raw[:1].islower() or w.endswith(ADJ_SUFFIXES + ("ed", "ly", "an"))
+                or w in ("human", "rights", "civil", "young", "former", "local", "foreign", "security", "law",
+                         "enforcement", "prison", "court", "state", "news", "media", "opposition")):
             break
         k -= 1
     return np[k:]
+
+
+def _reduced_relative(toks: list[Tok], words: list[str], vg: int) -> int | None:
+    """The start of the subject of a relative clause without 'that' ('a step the experts
+    welcomed', 'people Belarusian human rights defenders consider prisoners'): a noun, then a
+    new noun phrase opened by a determiner or a capitalised word, then the verb."""
+    if vg < 3:
+        return None
+    for d in range(vg - 1, max(1, vg - 6), -1):
+        w, prev = words[d], toks[d - 1]
+        if not w.replace("-", "").isalpha() or w in NP_STOP or w in PREPS or w in PRONOUNS:
+            return None
+        p = prev.w
+        if toks[d].raw[:1].isupper() and prev.raw.islower():
+            return d if p in HUMAN_NOUNS else None  # 'people Belarusian human rights defenders consider'
+        if w in ("the", "a", "an", "these", "those"):
+            # 'a step the experts welcomed': a noun (after its article) before the new article
+            if p.isalpha() and prev.raw.islower() and d >= 2 and words[d - 2] in ("a", "an", "the", "another") \
+                    and p not in NP_STOP | PREPS | QUANTIFIERS | ADVERB_WORDS and not p.endswith(ADJ_SUFFIXES + ("ed", "ly")):
+                return d
+            return None
+    return None
 
 
 def _skip_aside(words: list[str], i: int) -> int:
