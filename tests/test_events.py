@@ -694,3 +694,20 @@ def test_further_quoted_paragraph_keeps_the_speaker():
     doc = analyze("“Borduria is silent,” Marta Kovac said.\n“Hence Syldavia should release the prisoners.”")
     ev = only(doc, "REQUEST")
     assert ev.actor.entity == "kovac"
+
+
+def test_officers_of_a_body_act_for_it():
+    doc = analyze("The officers of the ministry detained three journalists.")
+    assert only(doc, "COERCE").actor.entity == "min"
+
+
+def test_adjective_before_an_event_verb_is_no_subject():
+    doc = analyze("Many were detained after widespread protests swept Ruritania.")
+    ev = next(e for e in doc.events if e.type == "PROTEST")
+    assert ev.actor is None
+
+
+def test_prepositional_framing_line_lends_no_actor_and_possessor_of_an_event_noun_acts():
+    doc = analyze("The Freedom Union resolves.\nIn view of:\n• the continuation of Borduria’s escalation of aggression against Syldavia;")
+    ev = only(doc, "ASSAULT")
+    assert ev.actor is not None and ev.actor.entity == "bor"

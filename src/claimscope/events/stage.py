@@ -65,6 +65,11 @@ QUANTIFIERS = frozenset({"many", "several", "other", "few", "numerous", "both", 
                          "further", "new", "any"})
 ADJ_SUFFIXES = ("ive", "al", "ous", "ful", "ic", "ent", "ant", "ble", "ary", "ory", "ish", "less",
                 "est", "ing")
+# adjectives without an adjective suffix that stand before event nouns ('widespread protests')
+PLAIN_ADJECTIVES = frozenset({"widespread", "mass", "massive", "large", "huge", "new", "recent", "ongoing",
+                              "nationwide", "street", "spontaneous", "daily", "weekly", "fresh", "renewed",
+                              "violent", "brutal", "unprecedented", "large-scale", "full-scale", "joint",
+                              "repeated", "constant", "peaceful", "illegal", "armed", "military", "political"})
 QUANTITY_NOUNS = frozenset({"majority", "minority", "many", "most", "some", "thousands", "hundreds",
                             "millions", "tens", "dozens", "all", "each", "none", "part", "number",
                             "one", "two", "three", "several", "few", "both", "members", "amount"})
@@ -154,6 +159,10 @@ AGENT_NOUNS = ROLE_NOUNS | frozenset({
     "head", "staff", "aide", "aides", "adviser", "advisor", "advisers", "prosecutors", "prosecutor",
     "investigators", "supporters", "allies", "mercenaries", "units", "propagandists", "secretary",
     "deputy", "office", "team", "siloviki", "henchmen", "loyalists"})
+# people of a body who act for it: 'officers of the KGB detained …' is coded as the KGB
+MEMBER_NOUNS = frozenset({"officers", "officer", "employees", "staff", "agents", "officials", "servicemen",
+                          "soldiers", "troops", "forces", "units", "personnel", "fighters", "operatives",
+                          "investigators", "militia", "riot", "guards"})
 # heads of descriptions of people or groups that can be recipients ('refugees from Ukraine',
 # 'activists', 'victims and their families'); things ('the verdict') are not
 HUMAN_NOUNS = frozenset({
@@ -661,7 +670,9 @@ class EventStage:
         if stext.rstrip().endswith(":"):
             framers = [e for e, p in zip(events, preds) if p.match.trigger.frame or p.type == "REQUEST"]
             subj = events[0].actor if events else self._clause_subject(ctx, toks, words, mtoks, len(toks))
-            if subj is None and not matches and 1 <= len(toks) - 1 <= 8 and toks[0].raw[:1].isupper():
+            if subj is None and not matches and 1 <= len(toks) - 1 <= 8 and toks[0].raw[:1].isupper() \
+                    and words[0] not in PREPS and words[-2] not in PREPS:  # not 'In view of:'
+
                 subj = _np_role(toks[:-1], text)  # 'The United Transitional Cabinet of Belarus:'
             ctx.framing_roles[sent.id] = (subj or speaker, [])
             if framers:
@@ -1118,7 +1129,9 @@ class EventStage:
                     actor = self._role(ctx, sub)
                 elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
                     actor = self._pronoun(ctx, np_toks[0].w, speaker)
-                elif not any(t.w in ("it", "this", "there", "that", "which", "what", "these", "those") for t in np_toks):
+                elif not any(t.w in ("it", "this", "there", "that", "which", "what", "these", "those") for t in np_toks) \
+                        and not (np_toks[-1].w in PLAIN_ADJECTIVES and np_toks[-1].raw.islower()):
+                    # ('since widespread protests swept': an adjective is no subject)
                     actor = self._definite_role(ctx, _np_role(np_toks, ctx.doc.text))
             elif actor.entity is None and actor.text.lower() in PRONOUNS:
                 actor = self._pronoun(ctx, actor.text.lower(), speaker)
@@ -1194,6 +1207,8 @@ class EventStage:
             if m.end <= a <= m.end + 4 and words[a - 1] in ("of", "by", "the") and \
                     any(w in ("of", "by") for w in words[m.end:a]):
                 return self._role(ctx, mm)
+            if b + 2 == m.start and words[b + 1] == "of" and _possessive(words[b - 1]) and words[a] not in PRONOUNS:
+                return self._role(ctx, mm)  # "the Russian Federation’s escalation of aggression"
             if b == m.start or (b == m.start - 1 and words[b] in ("'s", "’s")) or (
                     b <= m.start and m.start - b <= 2 and all(t.w.endswith(ADJ_SUFFIXES) or t.w in ("full-scale",)
                                                            for t in toks[b:m.start])):
@@ -1292,7 +1307,7 @@ class EventStage:
                 continue  # 'X, a senior opposition politician, has stated': X is the subject
             title_name = a in ends and (e := ctx.ents.get(mm.entity)) is not None and e.kind == "person" \
                 and toks[a].raw[:1].isupper()  # 'Secretary of State of the Council of Ministers X urged'
-            if (_in_pp(words, a) and not title_name) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])
+            if (_in_pp(words, a) and not title_name and not _member_of(words, a)) or (a - pp_end <= 3 and all(w in (",", "and", "or", "the") for w in words[pp_end:a])
                                     and (any(w in ("and", "or") for w in words[pp_end:a])
                                          or (b < len(words) and words[b] in ("and", "or"))
                                          or (b < len(words) and words[b] == "," and any(
@@ -1630,6 +1645,14 @@ def _subject_noun(words: list[str], end: int) -> bool:
                              "increased", "increases", "intensified", "intensifies"):
             return True
     return False
+
+
+def _member_of(words: list[str], a: int) -> bool:
+    """'(the security) officers of <X>', 'troops of <X>': the body whose people act."""
+    j = a
+    while j > 0 and words[j - 1] in DETERMINERS:
+        j -= 1
+    return j >= 2 and words[j - 1] == "of" and words[j - 2] in MEMBER_NOUNS and (j < 3 or words[j - 3] != "of")
 
 
 def _np_tail(np: list[Tok]) -> list[Tok]:
