@@ -711,3 +711,22 @@ def test_prepositional_framing_line_lends_no_actor_and_possessor_of_an_event_nou
     doc = analyze("The Freedom Union resolves.\nIn view of:\n• the continuation of Borduria’s escalation of aggression against Syldavia;")
     ev = only(doc, "ASSAULT")
     assert ev.actor is not None and ev.actor.entity == "bor"
+
+
+def test_the_fact_that_opens_a_clause_not_a_prepositional_phrase():
+    doc = analyze("Despite the fact that Ruritania and Borduria, in response, strengthened the union, we did not stop.")
+    ev = only(doc, "COOPERATE")
+    assert ev.actor.entity == "rur" and [r.entity for r in ev.recipients] == ["bor"]
+
+
+def test_event_noun_after_a_support_verb_takes_its_subject():
+    doc = analyze("The Freedom Union counts on a new level of cooperation with Syldavia.")
+    assert only(doc, "COOPERATE").actor.entity == "fu"
+
+
+def test_of_phrase_of_an_event_noun_is_the_undergoer_unless_armed_forces():
+    doc = analyze("The invasion of Syldavia began in 2022.")
+    assert only(doc, "ASSAULT").actor is None
+    doc = analyze("The invasion of Borduria troops into Syldavia began in 2022.",
+                  extra={"Borduria troops": ("bor-mil", "organization")})
+    assert only(doc, "ASSAULT").actor.entity == "bor-mil"

@@ -22,7 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triggers"
 _ENTRY_KEYS = {"verb", "noun", "phrase", "mode", "contexts", "aux", "negated", "negated_mode",
                "request_mode", "frame", "content", "confidence", "note", "passive", "verb_only"}
 _KIND_KEYS = ("verb", "noun", "phrase")
-_CUE_KEYS = {"reporting", "negators", "negating_verbs", "future", "hypothetical", "historical",
+_CUE_KEYS = {"reporting", "negators", "negating_verbs", "support_verbs", "future", "hypothetical", "historical",
              "modal_request", "not_negation"}
 _BREAK = frozenset(".;:!?")
 _APOS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
@@ -77,6 +77,7 @@ class Cues:
     reporting: set[str] = field(default_factory=set)
     negators: set[str] = field(default_factory=set)
     negating_verbs: set[str] = field(default_factory=set)
+    support_verbs: set[str] = field(default_factory=set)
     future: list[tuple[str, ...]] = field(default_factory=list)
     hypothetical: list[tuple[str, ...]] = field(default_factory=list)
     historical: list[tuple[str, ...]] = field(default_factory=list)
@@ -301,7 +302,7 @@ def _load_cues(path: Path, data: dict, cues: Cues) -> None:
         if key not in _CUE_KEYS:
             raise _fail(path, None, key, f"unknown cue list (known: {', '.join(sorted(_CUE_KEYS))})")
         phrases = _phrases(path, key, value)
-        if key in ("reporting", "negating_verbs"):
+        if key in ("reporting", "negating_verbs", "support_verbs"):
             for p in phrases:
                 if len(p) != 1:
                     raise _fail(path, None, key, f"{' '.join(p)!r}: one verb lemma per line")

@@ -120,6 +120,11 @@ LOCATIVE_PREPS = frozenset({"in", "at", "from", "near", "within", "inside", "acr
 EVALUATIVE = frozenset({"worrying", "alarming", "troubling", "disturbing", "deplorable", "unacceptable",
                         "outrageous", "inadmissible", "regrettable", "shameful", "appalling"})
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+# event nouns whose 'of' phrase is the agent ('the deployment of Russian troops', 'protests of
+# workers', 'a meeting of ministers'); for the others it is the undergoer
+OF_AGENT_TYPES = frozenset({"MOBILIZE", "PROTEST", "CONSULT"})
+MILITARY_NOUNS = frozenset({"troops", "forces", "army", "military", "soldiers", "units", "contingent",
+                            "servicemen", "mercenaries", "militants"})
 # verbs that characterise their object ('regard X as', 'consider X', 'describe X as'); with
 # hostile content ('an attack', 'repression', 'a threat') the speaker accuses (rule 4)
 CHARACTERISE = _forms("consider", "regard", "view", "deem", "qualify", "describe", "label", "brand",
@@ -246,6 +251,7 @@ class EventStage:
         self.reporting = frozenset(cues.reporting)
         self.negators = frozenset(cues.negators) or frozenset({"not", "n't", "never", "no"})
         self.negating_verbs = frozenset(cues.negating_verbs)
+        self.support_verbs = frozenset(cues.support_verbs)
         self.future = cues.future
         self.hypothetical = cues.hypothetical
         self.historical = cues.historical
@@ -763,7 +769,7 @@ class EventStage:
                           and not _subject_noun(words, m.end))
             if t.content and not imperative:
                 continue  # evaluative words count only as the content of a speech act
-            if kind == "noun" and (noun_fired or _background(words, m.start) or any(
+            if kind == "noun" and (noun_fired or _background(words, m.start, self.support_verbs) or any(
                     _clause_start(words, m.start) <= v < _clause_end(words, m.end) for v in verb_pos)):
                 last_any = m.end
                 continue  # a noun beside a predicate is its object or background (rule 6)
@@ -1079,7 +1085,8 @@ class EventStage:
             actor = speaker
         else:
             if kind_of(p) == "noun":
-                return self._noun_args(ctx, p, toks, words, mtoks), [], None
+                return self._noun_args(ctx, p, toks, words, mtoks) or self._support_subject(
+                    ctx, toks, words, mtoks, m), [], None
             g = m.start - 1
             while g >= 0 and words[g] in QUOTE_OPEN + "“«":
                 g -= 1
@@ -1201,11 +1208,16 @@ class EventStage:
 
     def _noun_args(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
                    mtoks: list[tuple[int, int, Mention]]) -> Role | None:
-        """The actor of a nominal event: 'invasion of/by X', "X's invasion", 'Russian invasion'."""
+        """The actor of a nominal event: 'invasion by X', "X's invasion", 'Russian invasion',
+        and 'deployment/protests/meeting of X' (for other types 'of X' is the undergoer:
+        'the invasion of Ukraine', 'support of Ukraine')."""
         m = p.match
         for a, b, mm in mtoks:
-            if m.end <= a <= m.end + 4 and words[a - 1] in ("of", "by", "the") and \
-                    any(w in ("of", "by") for w in words[m.end:a]):
+            # ('an invasion of Russian troops into Ukraine': armed forces are agents)
+            agent_preps = ("of", "by") if p.type in OF_AGENT_TYPES or words[b - 1] in MILITARY_NOUNS or \
+                getattr(ctx.ents.get(mm.entity), "sector", None) == "MIL" else ("by",)
+            if m.end <= a <= m.end + 4 and words[a - 1] in agent_preps + ("the",) and \
+                    any(w in agent_preps for w in words[m.end:a]):
                 return self._role(ctx, mm)
             if b + 2 == m.start and words[b + 1] == "of" and _possessive(words[b - 1]) and words[a] not in PRONOUNS:
                 return self._role(ctx, mm)  # "the Russian Federation’s escalation of aggression"
@@ -1215,6 +1227,16 @@ class EventStage:
                 if words[a] not in PRONOUNS:
                     return self._role(ctx, mm)
         return None
+
+    def _support_subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
+                         mtoks: list[tuple[int, int, Mention]], m: Match) -> Role | None:
+        """The actor of an event noun that is the object of a support verb ('the Council counts
+        on cooperation with …', 'the cabinet described support of Ukraine as …'): its subject."""
+        cs = _clause_start(words, m.start)
+        k = next((i for i in range(m.start - 1, max(cs, m.start - 9) - 1, -1) if words[i] in self.support_verbs), None)
+        if k is None or toks[k].raw[:1].isupper() and k > 0:
+            return None
+        return self._subject(ctx, toks, words, mtoks, self._verb_group_start(words, k), m)
 
     def _first_subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
                        mtoks: list[tuple[int, int, Mention]], cs: int, end: int) -> Role | None:
@@ -1762,8 +1784,8 @@ def _preceded_by_to(words: list[str], i: int) -> bool:
 
 def _in_pp(words: list[str], a: int) -> bool:
     j = a
-    while j > 0 and words[j - 1] in DETERMINERS | {"'s"} or (j > 0 and words[j - 1].endswith("'s")):
-        j -= 1
+    while j > 0 and ((words[j - 1] in DETERMINERS and words[j - 1] != "that") or words[j - 1].endswith("'s")):
+        j -= 1  # ('the fact that X …': 'that' opens a clause here)
     while j > 0 and words[j - 1] not in PREPS and (words[j - 1].isalpha() and words[j - 1][:1].islower()) and j > a - 3 \
             and words[j - 1] not in AUX and words[j - 1] not in (",", "and", "that"):
         # adjectives between the preposition and the name: 'against the courageous Ukrainian people'
@@ -1800,14 +1822,15 @@ def _bad_recipient_pp(words: list[str], a: int) -> bool:
     return False
 
 
-def _background(words: list[str], i: int) -> bool:
+def _background(words: list[str], i: int, support_verbs: frozenset[str] = frozenset()) -> bool:
     """A noun trigger inside a background phrase: 'since the start of the war', 'given the …'."""
     j = i
     k = 0
     while j > 0 and k < 5:
         w = words[j - 1]
         if w in BACKGROUND_PREPS:
-            return True
+            # ('counts on a new level of cooperation': the particle of a support verb)
+            return not (j >= 2 and words[j - 2] in support_verbs)
         if w in (",", ";", ":", "and", "that"):
             return False
         j -= 1
