@@ -91,10 +91,13 @@ class Lexicon:
     def __init__(self, triggers: list[Trigger], cues: Cues):
         self.triggers = triggers
         self.cues = cues
-        self.index: dict[str, list[Trigger]] = {}
+        # first word form -> (trigger, the words its next required element can be): a trigger
+        # is tried only when the sentence has one of those words (most are skipped this way)
+        self.index: dict[str, list[tuple[Trigger, frozenset[str] | None]]] = {}
         for t in triggers:
+            required = next((e.forms for e in t.elements[1:] if e.forms is not None and not e.optional), None)
             for f in t.elements[0].forms or ():
-                self.index.setdefault(f, []).append(t)
+                self.index.setdefault(f, []).append((t, required))
 
     def __len__(self) -> int:
         return len(self.triggers)
@@ -105,11 +108,14 @@ class Lexicon:
         found: list[Match] = []
         index = self.index
         n = len(words)
+        present = set(words)
         for i in range(n):
             cands = index.get(words[i])
             if not cands:
                 continue
-            for t in cands:
+            for t, required in cands:
+                if required is not None and present.isdisjoint(required):
+                    continue
                 r = _match_from(t.elements, 0, words, i, n)
                 if r is not None:
                     end, head = r

@@ -610,7 +610,7 @@ class EventStage:
         prev_actor: Role | None = None
         # a plural subject earlier in this sentence is what a later 'they' refers to
         # ('the Ukrainian people have shown … as they fight')
-        they = next((i for i, w in enumerate(words) if w == "they"), -1)
+        they = words.index("they") if "they" in words else -1
         for a, b, m in mtoks:
             if a >= they:
                 break
@@ -620,7 +620,7 @@ class EventStage:
                     ctx.last_plural = (r, [])
         # 'according to X' names the source of what the sentence asserts or alleges
         source: Role | None = None
-        for i in range(len(words) - 2):
+        for i in range(len(words) - 2) if "according" in words else ():
             if words[i] == "according" and words[i + 1] == "to":
                 src = next((m for a, b, m in mtoks if i + 2 <= a <= i + 4 and words[a] not in PRONOUNS), None)
                 if src is not None:
