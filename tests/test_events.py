@@ -656,8 +656,8 @@ def test_relative_that_after_a_noun_is_not_the_content_of_a_stating_verb():
 
 def test_relative_antecedent_across_a_dash_aside_and_coordinated_predicates():
     doc = analyze("The crisis is the work of Marta Kovac – whom the press calls a puppet – who "
-                  "let Borduria deploy troops, recently imprisoned journalists, and invited Syldavia to invade.")
-    assert only(doc, "MOBILIZE").actor.entity == "bor"  # 'let Borduria deploy': Borduria deploys
+                  "let Borduria shell Syldavian cities, recently imprisoned journalists, and invited Syldavia to invade.")
+    assert only(doc, "ASSAULT").actor.entity == "bor"  # 'let Borduria shell': Borduria shells
     assert only(doc, "COERCE").actor.entity == "kovac"
 
 
@@ -730,3 +730,14 @@ def test_of_phrase_of_an_event_noun_is_the_undergoer_unless_armed_forces():
     doc = analyze("The invasion of Borduria troops into Syldavia began in 2022.",
                   extra={"Borduria troops": ("bor-mil", "organization")})
     assert only(doc, "ASSAULT").actor.entity == "bor-mil"
+
+
+def test_opening_participle_is_no_speech_act_and_compound_noun_in_pp_is_no_verb():
+    doc = analyze("Asked about pardon requests, Marta Kovac said she had pardoned 16 convicts.")
+    assert [e.type for e in doc.events] == ["RETREAT"]
+    assert doc.events[0].actor.entity == "kovac"
+
+
+def test_head_of_state_is_no_statement():
+    doc = analyze("\"We condemn the arrests,\" the head of state said.")
+    assert [e.type for e in doc.events] == ["ACCUSE"]

@@ -719,7 +719,10 @@ class EventStage:
             if t.type == "ASSERT" and kind != "noun" and preds and _trailing_attribution(words, vg, m.end):
                 continue  # 'Russia and Belarus reject …, she stressed': the clause before is coded
             after_to = _preceded_by_to(words, m.start)
-            passive = kind != "noun" and self._is_passive(words, m.head)
+            opening_participle = kind != "noun" and _participle_clause(toks, words, m)
+            if opening_participle and t.frame:
+                continue  # 'Asked about pardons, X said …': the question is no speech act of X
+            passive = kind != "noun" and (self._is_passive(words, m.head) or opening_participle)
             if t.type == "ASSERT" and passive:
                 continue  # 'this is stated on the website' reports a source, not a position
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
@@ -1560,6 +1563,9 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
         if i > 1 and (words[i - 2] in DETERMINERS | QUANTIFIERS or words[i - 2].isdigit() or words[i - 2] in PREPS) \
                 and prev.endswith(ADJ_SUFFIXES) and prev not in AUX:
             return True
+        if i > 1 and words[i - 2] in PREPS and words[i - 2] not in SUBORDINATORS and words[i].endswith("s") \
+                and prev.isalpha() and toks[i - 1].raw.islower() and prev not in PRONOUNS | AUX | DETERMINERS | CLAUSE_WORDS:
+            return True  # 'about pardon requests': a compound noun inside a prepositional phrase
         if i + 1 < len(words) and (words[i + 1] in ("is", "was") or (words[i + 1] in AUX and words[i].endswith("s"))):
             return True
         if prev in ("and", "or") and (i - 2) in noun_at:
@@ -1724,6 +1730,17 @@ def _skip_aside(words: list[str], i: int) -> int:
         return i
     j = next((k for k in range(i - 2, max(-1, i - 25), -1) if words[k] == opener), None)
     return i if j is None else j
+
+
+def _participle_clause(toks: list[Tok], words: list[str], m: Match) -> bool:
+    """'Asked about pardons, Lukashenko said …', 'Sentenced in 2023, X …': a past participle
+    opening the sentence (or following a comma after a name) is a passive without 'be'."""
+    h = m.head
+    if h != m.start or not (words[h].endswith("ed") or words[h] in IRREGULAR_PARTICIPLES):
+        return False
+    if h == 0 or (h == 1 and words[0] in QUOTE_OPEN + "“«"):
+        return h + 1 < len(words) and (words[h + 1] in PREPS or words[h + 1] == ",")
+    return False
 
 
 def _participle(t: Tok) -> bool:
