@@ -741,3 +741,16 @@ def test_opening_participle_is_no_speech_act_and_compound_noun_in_pp_is_no_verb(
 def test_head_of_state_is_no_statement():
     doc = analyze("\"We condemn the arrests,\" the head of state said.")
     assert [e.type for e in doc.events] == ["ACCUSE"]
+
+
+def test_participle_coordinated_with_a_passive_is_passive():
+    doc = analyze("Opposition candidates were either jailed or forced into exile by the junta.")
+    assert all(e.actor is None or e.actor.entity == "rur-gov" for e in doc.events)
+    assert len(doc.events) == 2
+
+
+def test_the_report_is_its_named_author():
+    doc = analyze("A report presented to the Council by Marta Kovac describes the repression.\n"
+                  "The report documents 250 criminal cases opened against exiled critics.")
+    ev = next(e for e in doc.events if "documents" in e.trigger.text)
+    assert ev.actor.entity == "kovac"

@@ -39,7 +39,8 @@ ADVERB_WORDS = frozenset({"not", "n't", "never", "also", "still", "already", "ye
                           "particular", "being", "been", "to", "immediately", "unconditionally",
                           "categorically", "resolutely", "vehemently", "sincerely", "repeatedly",
                           "consistently", "continuously", "constantly", "openly", "publicly",
-                          "directly", "illegally", "selflessly", "recently", "officially", "far"})
+                          "directly", "illegally", "selflessly", "recently", "officially", "far", "either",
+                          "neither"})
 CATENATIVE = _forms("decide", "continue", "plan", "intend", "try", "seek", "begin", "start", "want",
                     "wish", "aim", "promise", "attempt", "need", "go", "use", "keep", "threaten",
                     "prepare", "expect", "refuse", "fail", "agree", "hope", "dare", "manage",
@@ -474,14 +475,40 @@ class EventStage:
         if r is None or r.entity is not None:
             return r
         ws = r.name.lower().split()
+        if ws in (["government"], ["authorities"]) and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+            # 'the Government has denied …': the government named most often so far (the latest
+            # on a tie)
+            seen: dict[str, tuple[int, Mention]] = {}
+            for m in ctx.doc.mentions:
+                if m.end <= r.start and (e := ctx.ents.get(m.entity)) is not None and e.sector == "GOV" \
+                        and e.kind != "person":
+                    seen[m.entity] = (seen.get(m.entity, (0, m))[0] + 1, m)
+            if not seen:
+                return r
+            return self._role(ctx, max(seen.values(), key=lambda x: (x[0], x[1].start))[1])
         if len(ws) <= 3 and ws and ws[-1] in DOCUMENT_NOUNS and \
                 ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
-            # 'the statement notes', 'the report says': who last spoke before it
-            return self._last_source(ctx, r.start) or ctx.speaker or ctx.last_org or r
+            # 'the statement notes', 'the report says': its named author, else who last spoke
+            return self._author(ctx, ws[-1], r.start) or self._last_source(ctx, r.start) \
+                or ctx.speaker or ctx.last_org or r
         if not ws or len(ws) > 3 or ws[-1] not in ROLE_NOUNS or \
                 ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
             return r
         return self._last_person(ctx, spoke=True) or r
+
+    def _author(self, ctx: _Ctx, noun: str, pos: int) -> Role | None:
+        """X in an earlier '<noun> (presented to the Council) by X' ('a report … by Nils
+        Muižnieks'), the latest before `pos`."""
+        text = ctx.doc.text
+        for mt in reversed(list(re.finditer(rf"\b{re.escape(noun)}\b", text[max(0, pos - 3000):pos], re.I))):
+            a = max(0, pos - 3000) + mt.end()
+            by = text.find(" by ", a, min(pos, a + 80))
+            if by < 0 or any(c in text[a:by] for c in ".;!?"):
+                continue
+            m = next((m for m in ctx.doc.mentions if by + 4 <= m.start <= by + 12 and m.entity in ctx.ents), None)
+            if m is not None:
+                return self._role(ctx, m)
+        return None
 
     def _last_source(self, ctx: _Ctx, pos: int) -> Role | None:
         """The named speaker of the nearest earlier sentence: its quotation's speaker or the
@@ -722,7 +749,11 @@ class EventStage:
             opening_participle = kind != "noun" and _participle_clause(toks, words, m)
             if opening_participle and t.frame:
                 continue  # 'Asked about pardons, X said …': the question is no speech act of X
-            passive = kind != "noun" and (self._is_passive(words, m.head) or opening_participle)
+            passive = kind != "noun" and (self._is_passive(words, m.head) or opening_participle or (
+                # 'were either jailed or forced into exile': a participle coordinated with a passive
+                m.head == m.start and m.start > 0 and words[m.start - 1] in ("and", "or") and bool(preds)
+                and preds[-1].passive and preds[-1].kind != "noun" and _participle(toks[m.head])
+                and not _break_between(words, preds[-1].match.end, m.start)))
             if t.type == "ASSERT" and passive:
                 continue  # 'this is stated on the website' reports a source, not a position
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
@@ -779,7 +810,7 @@ class EventStage:
             if (kind != "noun" and m.head == m.start and words[m.head].endswith("ed") and m.start > 0
                     and last_any >= 0 and not _break_between(words, last_any, m.start)
                     and words[m.start - 1] not in BE | AUX | ADVERB_WORDS | PRONOUNS
-                    and words[m.start - 1] not in (",", "and", "that", "who", "which")
+                    and words[m.start - 1] not in (",", "and", "or", "that", "who", "which")
                     and not toks[m.start - 1].raw[:1].isupper()
                     and m.end < len(words) and words[m.end] in PREPS):
                 last_any = m.end
