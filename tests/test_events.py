@@ -754,3 +754,19 @@ def test_the_report_is_its_named_author():
                   "The report documents 250 criminal cases opened against exiled critics.")
     ev = next(e for e in doc.events if "documents" in e.trigger.text)
     assert ev.actor.entity == "kovac"
+
+
+def test_comma_relative_aside_between_subject_and_verb():
+    doc = analyze("Marta Kovac, who has ruled Ruritania since 1994, has detained three journalists.")
+    assert only(doc, "COERCE").actor.entity == "kovac"
+
+
+def test_back_as_a_particle_is_no_support():
+    doc = analyze("The junta invited the Borduria army back – a step the Freedom Union condemned.")
+    assert not [e for e in doc.events if e.type == "SUPPORT"]
+
+
+def test_evaluative_adjective_after_a_copula_is_the_speakers():
+    doc = analyze("“The junta’s lectures on human rights sound particularly cynical,” Marta Kovac said.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.entity == "kovac"

@@ -152,7 +152,12 @@ ROLE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "president",
 IRREGULAR_PARTICIPLES = frozenset({"made", "held", "sent", "kept", "brought", "built", "bought", "caught",
                                    "found", "led", "left", "lost", "met", "paid", "said", "sold", "taught",
                                    "told", "thought", "won", "struck", "fought", "sought", "shot", "hit",
-                                   "put", "set", "cut", "bound", "run", "done", "hung", "spread"})
+                                   "put", "set", "cut", "bound", "run", "done", "hung", "spread", "let"})
+COPULAS = _forms("sound", "seem", "look", "appear", "become")
+# verb triggers that are also particles of other verbs ('invited the army back', 'fought back')
+PARTICLES = frozenset({"back"})
+# 'the government', 'the regime', 'the authorities' without a name: the government in focus
+GOVERNMENT_NOUNS = frozenset({"government", "authorities", "regime", "junta", "administration", "leadership"})
 # a document as the subject of a stating verb ('the statement notes'): its issuer speaks
 DOCUMENT_NOUNS = frozenset({"statement", "report", "document", "communiqué", "communique", "note",
                             "release", "letter", "resolution", "declaration", "appeal", "message",
@@ -475,7 +480,8 @@ class EventStage:
         if r is None or r.entity is not None:
             return r
         ws = r.name.lower().split()
-        if ws in (["government"], ["authorities"]) and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+        if ws[-1:] and ws[-1] in GOVERNMENT_NOUNS and len(ws) <= 2 and ws[0] in GOVERNMENT_NOUNS | {"same"} \
+                and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
             # 'the Government has denied …': the government named most often so far (the latest
             # on a tie)
             seen: dict[str, tuple[int, Mention]] = {}
@@ -666,8 +672,9 @@ class EventStage:
                 actor = speaker
             if actor is None and sent.kind == "list_item" and frame_actor is not None:
                 actor = frame_actor
-            if p.type == "ACCUSE" and p.match.end - p.match.start == 1 and words[p.match.head] in EVALUATIVE \
-                    and any(w in BE for w in words[max(0, p.vg_start - 1):p.match.head + 1]):
+            if p.type == "ACCUSE" and p.match.end - p.match.start == 1 and (
+                    words[p.match.head] in EVALUATIVE or p.match.trigger.kind == "phrase") \
+                    and any(w in BE or w in COPULAS for w in words[max(0, p.vg_start - 1):p.match.head + 1]):
                 # '<the raids> are deeply worrying': the evaluation is the speaker's, the
                 # subject is what is evaluated
                 if actor is not None and not _same(actor, speaker):
@@ -746,6 +753,9 @@ class EventStage:
             if t.type == "ASSERT" and kind != "noun" and preds and _trailing_attribution(words, vg, m.end):
                 continue  # 'Russia and Belarus reject …, she stressed': the clause before is coded
             after_to = _preceded_by_to(words, m.start)
+            if m.end - m.start == 1 and words[m.head] in PARTICLES and (
+                    m.end >= len(words) or not words[m.end].isalpha() or words[m.end] in PREPS):
+                continue  # 'invited the army back –': a particle, not the verb 'back'
             opening_participle = kind != "noun" and _participle_clause(toks, words, m)
             if opening_participle and t.frame:
                 continue  # 'Asked about pardons, X said …': the question is no speech act of X
@@ -1322,6 +1332,12 @@ class EventStage:
         for a, b, mm in mtoks:
             if a > 0 and words[a - 1] in CAUSATIVE and (b == vg or (b == vg - 1 and words[b] == "to")):
                 return self._role(ctx, mm)  # 'who let Putin launch missiles': Putin launches
+        k = _relative_aside_start(words, vg)
+        if k is not None:
+            # 'Łukašenka, who has ruled Belarus since 1994, has allowed …': the noun before the aside
+            ant = [mm for a, b, mm in mtoks if k - 2 <= b <= k and not _in_pp(words, a)]
+            if ant:
+                return self._role(ctx, ant[-1])
         d = _reduced_relative(toks, words, vg)
         if d is not None:
             # '…, a step the experts welcomed': the noun phrase right before the verb
@@ -1338,8 +1354,9 @@ class EventStage:
                 if ant:
                     return self._role(ctx, ant[-1][2])
                 np = _np_tail(_strip_quantity(self._np_before(toks, words, max(0, rel - 6), rel)))
-                if np and np[-1].w in HUMAN_NOUNS | AGENT_NOUNS and not any(t.w in PRONOUNS for t in np):
-                    return _np_role(np, ctx.doc.text)  # 'judges who handed down sentences'
+                if np and np[-1].w in HUMAN_NOUNS | AGENT_NOUNS | GOVERNMENT_NOUNS and not any(t.w in PRONOUNS for t in np):
+                    # 'judges who handed down sentences', 'the same regime that let Russia …'
+                    return self._definite_role(ctx, _np_role(np, ctx.doc.text))
                 if rel < 2 or words[rel - 1] != ",":
                     break
                 # a chain of relative clauses ('the Belarusians who are fighting …, who are
@@ -1581,7 +1598,7 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
         return False
     prev = words[i - 1] if i > 0 else ""
     if prev == "that" and i >= 2 and words[i - 2].isalpha() and words[i - 2] not in PREPS | DETERMINERS | AUX \
-            and words[i].endswith(("s", "ed")):
+            and (words[i].endswith(("s", "ed")) or words[i] in IRREGULAR_PARTICIPLES):
         return False  # 'the society that supports Ukraine': a relative clause's verb
     if prev in DETERMINERS or prev in QUANTIFIERS or prev.endswith("'s") or prev.isdigit():
         return True
@@ -1724,7 +1741,7 @@ def _np_tail(np: list[Tok]) -> list[Tok]:
         if not (w in DETERMINERS or w in QUANTIFIERS or w in NUMBER_WORDS or w.replace(",", "").isdigit()
                 or not t.raw[:1].islower() or w.endswith(ADJ_SUFFIXES + ("ed", "ly", "an"))
                 or w in ("human", "rights", "civil", "young", "former", "local", "foreign", "security", "law",
-                         "enforcement", "prison", "court", "state", "news", "media", "opposition")):
+                         "enforcement", "prison", "court", "state", "news", "media", "opposition", "same")):
             break
         k -= 1
     return np[k:]
@@ -1749,6 +1766,19 @@ def _reduced_relative(toks: list[Tok], words: list[str], vg: int) -> int | None:
                     and p not in NP_STOP | PREPS | QUANTIFIERS | ADVERB_WORDS and not p.endswith(ADJ_SUFFIXES + ("ed", "ly")):
                 return d
             return None
+    return None
+
+
+def _relative_aside_start(words: list[str], vg: int) -> int | None:
+    """The index of the comma opening a ', who/which …,' aside that closes right before the
+    verb group at vg, else None."""
+    if vg < 4 or words[vg - 1] != ",":
+        return None
+    for k in range(vg - 2, max(0, vg - 30), -1):
+        if words[k] in (";", ":", ".", "(", ")"):
+            return None
+        if words[k] == ",":
+            return k if words[k + 1] in ("who", "which", "whose", "whom") else None
     return None
 
 
