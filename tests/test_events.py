@@ -770,3 +770,23 @@ def test_evaluative_adjective_after_a_copula_is_the_speakers():
     doc = analyze("“The junta’s lectures on human rights sound particularly cynical,” Marta Kovac said.")
     ev = only(doc, "ACCUSE")
     assert ev.actor.entity == "kovac"
+
+
+def test_content_accusation_after_a_copula_is_the_speakers():
+    doc = analyze("“The deportation of children from Syldavia is a war crime,” Marta Kovac said.")
+    ev = only(doc, "ACCUSE")
+    assert ev.actor.entity == "kovac" and ev.mode == "allege"
+
+
+def test_psych_state_and_passive_summons_are_not_evaluations():
+    doc = analyze("The Freedom Union remains deeply concerned about the arrests.")
+    assert only(doc, "ACCUSE").actor.entity == "fu"
+
+
+def test_new_lexicon_entries():
+    doc = analyze("Officers of the ministry routinely force detainees to record repentance videos.")
+    assert only(doc, "COERCE").actor.entity == "min"
+    doc = analyze("Ruritania has ignored all 14 of his communications.")
+    assert only(doc, "REJECT").actor.entity == "rur"
+    doc = analyze("Marta Kovac transferred 20 euros in 2022 to the Freedom Union.")
+    assert only(doc, "AID").actor.entity == "kovac"

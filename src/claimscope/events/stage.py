@@ -672,9 +672,10 @@ class EventStage:
                 actor = speaker
             if actor is None and sent.kind == "list_item" and frame_actor is not None:
                 actor = frame_actor
-            if p.type == "ACCUSE" and p.match.end - p.match.start == 1 and (
-                    words[p.match.head] in EVALUATIVE or p.match.trigger.kind == "phrase") \
-                    and any(w in BE or w in COPULAS for w in words[max(0, p.vg_start - 1):p.match.head + 1]):
+            hw = words[p.match.head]
+            if p.type == "ACCUSE" and (hw in EVALUATIVE or p.match.trigger.content or (
+                    p.match.trigger.kind == "phrase" and p.match.end - p.match.start == 1 and not hw.endswith("ed"))) \
+                    and _after_copula(words, p.match.start):
                 # '<the raids> are deeply worrying': the evaluation is the speaker's, the
                 # subject is what is evaluated
                 if actor is not None and not _same(actor, speaker):
@@ -811,7 +812,10 @@ class EventStage:
                           and (vg == 0 or (vg == 1 and words[0] in QUOTE_OPEN + "“«")
                                or (preds and preds[-1].imperative and words[vg - 1] in (",", "and")))
                           and not _subject_noun(words, m.end))
-            if t.content and not imperative:
+            predicative = t.content and t.type == "ACCUSE" and _after_copula(words, m.start)
+            if predicative:
+                kind = "phrase"  # 'the transfer of children is a war crime': the speaker's accusation
+            elif t.content and not imperative:
                 continue  # evaluative words count only as the content of a speech act
             if kind == "noun" and (noun_fired or _background(words, m.start, self.support_verbs) or any(
                     _clause_start(words, m.start) <= v < _clause_end(words, m.end) for v in verb_pos)):
@@ -1791,6 +1795,20 @@ def _skip_aside(words: list[str], i: int) -> int:
         return i
     j = next((k for k in range(i - 2, max(-1, i - 25), -1) if words[k] == opener), None)
     return i if j is None else j
+
+
+def _after_copula(words: list[str], i: int) -> bool:
+    """True when the words before i are a copula and at most an article and adverbs/adjectives
+    ('is deeply worrying', 'sound particularly cynical', 'is a war crime')."""
+    j = i - 1
+    skipped = 0
+    while j >= 0 and skipped < 3 and (words[j] in ("a", "an", "the") or words[j] in ADVERB_WORDS
+                                      or (words[j].endswith("ly") and len(words[j]) > 4)
+                                      or words[j] in ("blatant", "flagrant", "gross", "clear", "serious", "grave",
+                                                      "outright", "direct", "another", "new")):
+        j -= 1
+        skipped += 1
+    return j >= 0 and (words[j] in BE or words[j] in COPULAS) and words[j] not in ("get", "got", "gets", "getting")
 
 
 def _participle_clause(toks: list[Tok], words: list[str], m: Match) -> bool:
