@@ -790,3 +790,20 @@ def test_new_lexicon_entries():
     assert only(doc, "REJECT").actor.entity == "rur"
     doc = analyze("Marta Kovac transferred 20 euros in 2022 to the Freedom Union.")
     assert only(doc, "AID").actor.entity == "kovac"
+
+
+def test_second_predicate_after_scare_quotes_takes_the_sentence_subject():
+    doc = analyze("Ruritania has described members of the Freedom Union as \"traitors\" and opened criminal cases against them.")
+    ev = next(e for e in doc.events if e.trigger.text.startswith("opened"))
+    assert ev.actor.entity == "rur"
+
+
+def test_quote_marks_do_not_use_up_a_pattern_gap():
+    doc = analyze("Ruritania designated the \"Freedom\" union as extremist.")
+    assert only(doc, "ACCUSE").actor.entity == "rur"
+
+
+def test_participle_after_a_named_subject_is_a_reduced_passive():
+    doc = analyze("Marta Kovac, sentenced in March to ten years, has been denied medical care.")
+    ev = only(doc, "SANCTION")
+    assert ev.actor is None and [r.entity for r in ev.recipients] == ["kovac"]

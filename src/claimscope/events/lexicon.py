@@ -25,6 +25,7 @@ _KIND_KEYS = ("verb", "noun", "phrase")
 _CUE_KEYS = {"reporting", "negators", "negating_verbs", "support_verbs", "future", "hypothetical", "historical",
              "modal_request", "not_negation"}
 _BREAK = frozenset(".;:!?")
+_QUOTE_MARKS = frozenset('"“”«»„')
 _APOS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 TOKEN_RE = re.compile(r"\w+(?:['’ʼ\-‑]\w+)*(?:['’]s\b)?|[^\w\s]", re.UNICODE)
@@ -139,14 +140,18 @@ def _match_from(elems: list[Element], k: int, words: list[str], i: int, n: int) 
     if k == len(elems):
         return i, -1
     e = elems[k]
-    if e.forms is None:  # gap: shortest first, never across a clause break
-        for g in range(0, e.gap + 1):
-            if g and (i + g - 1 >= n or words[i + g - 1] in _BREAK):
-                break
+    if e.forms is None:  # gap: shortest first, never across a clause break; quote marks are free
+        g = used = 0
+        while True:
             r = _match_from(elems, k + 1, words, i + g, n)
             if r is not None:
                 return r
-        return None
+            if i + g >= n or words[i + g] in _BREAK:
+                return None
+            used += words[i + g] not in _QUOTE_MARKS
+            if used > e.gap:
+                return None
+            g += 1
     if i < n and words[i] in e.forms:
         r = _match_from(elems, k + 1, words, i + 1, n)
         if r is not None:

@@ -1179,7 +1179,9 @@ class EventStage:
                         actor = prev_actor
                     elif vg > 0 and words[vg - 1] in ("and", "or"):
                         # '<subject> have lost confidence … and are calling for …'
-                        actor = self._first_subject(ctx, toks, words, mtoks, _clause_start(words, vg - 1), vg - 1)
+                        cs1 = _clause_start(words, vg - 1)
+                        actor = self._first_subject(ctx, toks, words, mtoks, cs1, vg - 1) or (
+                            self._first_subject(ctx, toks, words, mtoks, 0, vg - 1) if cs1 > 0 else None)
                 elif sub is not None:
                     actor = self._role(ctx, sub)
                 elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
@@ -1563,11 +1565,22 @@ def _contains(words: list[str], cue: tuple[str, ...]) -> bool:
     return False
 
 
+_QUOTES = frozenset({"“", "”", '"', "«", "»"})
+
+
 def _clause_start(words: list[str], i: int) -> int:
     j = i
     while j > 0:
         w = words[j - 1]
-        if w in (";", ":", "“", "”", '"', "«", "»", "(", ")", "—", "–") or w in CLAUSE_WORDS:
+        if w in _QUOTES:
+            # scare quotes around a few words ('designated them as "extremists" and …') are
+            # part of the clause
+            k = next((k for k in range(j - 2, max(-1, j - 6), -1) if words[k] in _QUOTES), None)
+            if k is not None and k < j - 2 and all(x.replace("-", "").isalpha() for x in words[k + 1:j - 1]):
+                j = k
+                continue
+            return j
+        if w in (";", ":", "(", ")", "—", "–") or w in CLAUSE_WORDS:
             return j
         j -= 1
     return 0
@@ -1817,9 +1830,13 @@ def _participle_clause(toks: list[Tok], words: list[str], m: Match) -> bool:
     h = m.head
     if h != m.start or not (words[h].endswith("ed") or words[h] in IRREGULAR_PARTICIPLES):
         return False
+    if h + 1 >= len(words) or not (words[h + 1] in PREPS or words[h + 1] == ","):
+        return False
     if h == 0 or (h == 1 and words[0] in QUOTE_OPEN + "“«"):
-        return h + 1 < len(words) and (words[h + 1] in PREPS or words[h + 1] == ",")
-    return False
+        return True
+    # 'Ales Bialiatski, sentenced in March 2023 to ten years, …': a reduced relative clause
+    return h >= 2 and words[h - 1] == "," and toks[h - 2].raw[:1].isupper() and toks[h - 2].raw.isalpha() \
+        and words[h + 1] != "by"
 
 
 def _participle(t: Tok) -> bool:
