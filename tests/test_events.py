@@ -807,3 +807,9 @@ def test_participle_after_a_named_subject_is_a_reduced_passive():
     doc = analyze("Marta Kovac, sentenced in March to ten years, has been denied medical care.")
     ev = only(doc, "SANCTION")
     assert ev.actor is None and [r.entity for r in ev.recipients] == ["kovac"]
+
+
+def test_passive_entry_makes_the_subject_the_undergoer():
+    doc = analyze("Since 2020 the Freedom Union has been banned, and many of its leaders are in prison.")
+    ev = next(e for e in doc.events if "prison" in e.trigger.text)
+    assert ev.actor is None

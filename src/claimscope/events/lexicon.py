@@ -58,7 +58,7 @@ class Trigger:
     request_mode: str | None = None
     frame: bool = False
     content: bool = False  # a content verb: inside a request/accusation it is the object
-    passive: bool = True
+    passive: bool = False  # the subject undergoes it ('be in prison'): coded as a passive
     verb_only: bool = False  # never read as a noun ('sanctioned entities', 'the targeting of')
     confidence: float = 0.7
     source: str = ""
@@ -286,7 +286,7 @@ def _load_type_file(path: Path, data: dict, user: int) -> list[Trigger]:
                 type=etype, mode=mode, kind=kind, pattern=p, elements=elems,
                 contexts=list(contexts), aux=list(aux), negated=negated, negated_mode=nmode,
                 request_mode=rmode, frame=bool(e.get("frame", etype in ("REQUEST", "ASSERT"))),
-                content=bool(e.get("content", False)), passive=bool(e.get("passive", True)),
+                content=bool(e.get("content", False)), passive=bool(e.get("passive", False)),
                 verb_only=bool(e.get("verb_only", False)),
                 confidence=float(conf), source=str(path), priority=(literal, user),
             ))

@@ -760,7 +760,7 @@ class EventStage:
             opening_participle = kind != "noun" and _participle_clause(toks, words, m)
             if opening_participle and t.frame:
                 continue  # 'Asked about pardons, X said …': the question is no speech act of X
-            passive = kind != "noun" and (self._is_passive(words, m.head) or opening_participle or (
+            passive = kind != "noun" and (t.passive or self._is_passive(words, m.head) or opening_participle or (
                 # 'were either jailed or forced into exile': a participle coordinated with a passive
                 m.head == m.start and m.start > 0 and words[m.start - 1] in ("and", "or") and bool(preds)
                 and preds[-1].passive and preds[-1].kind != "noun" and _participle(toks[m.head])
