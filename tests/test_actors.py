@@ -247,6 +247,12 @@ def test_unknown_names_with_role_cues(stage):
     assert not any(n in unl for n in ("However", "Moreover", "Meanwhile", "Yesterday"))
 
 
+def test_capitalised_title_before_an_unknown_name_is_its_cue(stage):
+    doc = _run(stage, "The Chairman-in-Office, Ruritania's Foreign Minister Bujar Osmanaj, welcomed the report.")
+    unl = {e.name: e for e in doc.entities if not e.linked}
+    assert "Bujar Osmanaj" in unl and unl["Bujar Osmanaj"].kind == "person"
+
+
 def test_surname_refers_back_to_unknown_person(stage):
     doc = _run(stage, "The crisis deepened, spokesman Tomas Varga said on Friday. "
                       "Mr Varga added that Varga’s office would reply.")

@@ -813,3 +813,10 @@ def test_passive_entry_makes_the_subject_the_undergoer():
     doc = analyze("Since 2020 the Freedom Union has been banned, and many of its leaders are in prison.")
     ev = next(e for e in doc.events if "prison" in e.trigger.text)
     assert ev.actor is None
+
+
+def test_officers_of_a_unit_of_a_body_and_the_officers_later():
+    doc = analyze("Officers of the Hrodna department of the ministry detained Marta Kovac on Tuesday.\n"
+                  "Her son said that the officers had searched the flat.")
+    evs = [e for e in doc.events if e.type == "COERCE"]
+    assert [e.actor.entity for e in evs] == ["min", "min"]

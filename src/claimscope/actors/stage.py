@@ -819,6 +819,15 @@ class ActorStage:
             if all(x in _TITLE_WORDS or x in _ROLE_CUES or x in ("of", "for", "and") for x in low):
                 continue  # "High Representative", "Secretary of State"
             is_org = low[-1] in _ORG_HEADS and len(words) >= 2
+            lead = 0
+            if not is_org:
+                # a capitalised title before the name: 'Foreign Minister Bujar Osmani'
+                while lead < len(words) - 2 and (low[lead] in _TITLE_WORDS or low[lead] in _ROLE_CUES):
+                    lead += 1
+                if lead:
+                    toks, words, low = toks[lead:], words[lead:], low[lead:]
+                    s = spans[toks[0]][0]
+                    name = text[s:e]
             # role cue in the three words before
             before = text[max(0, s - 40):s]
             cue_words = [x.lower().strip(".,") for x in re.findall(r"[\w.-]+", before)[-3:]]

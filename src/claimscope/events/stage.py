@@ -174,6 +174,8 @@ AGENT_NOUNS = ROLE_NOUNS | frozenset({
 MEMBER_NOUNS = frozenset({"officers", "officer", "employees", "staff", "agents", "officials", "servicemen",
                           "soldiers", "troops", "forces", "units", "personnel", "fighters", "operatives",
                           "investigators", "militia", "riot", "guards"})
+UNIT_NOUNS = frozenset({"department", "departments", "branch", "unit", "office", "division", "directorate",
+                        "service", "board", "administration", "section"})
 # heads of descriptions of people or groups that can be recipients ('refugees from Ukraine',
 # 'activists', 'victims and their families'); things ('the verdict') are not
 HUMAN_NOUNS = frozenset({
@@ -492,6 +494,14 @@ class EventStage:
             if not seen:
                 return r
             return self._role(ctx, max(seen.values(), key=lambda x: (x[0], x[1].start))[1])
+        if 1 <= len(ws) <= 2 and ws[-1] in MEMBER_NOUNS and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+            # 'the officers searched the flat': the body of the last 'officers of X'
+            rx = re.compile(rf"\b{re.escape(ws[-1])}\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:of\s+(?:the\s+)?)?$")
+            for m in reversed(ctx.doc.mentions):
+                if m.end <= r.start and r.start - m.start < 3000 and m.entity in ctx.ents \
+                        and rx.search(ctx.doc.text[max(0, m.start - 60):m.start].lower()):
+                    return self._role(ctx, m)
+            return r
         if len(ws) <= 3 and ws and ws[-1] in DOCUMENT_NOUNS and \
                 ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
             # 'the statement notes', 'the report says': its named author, else who last spoke
@@ -1741,11 +1751,25 @@ def _subject_noun(words: list[str], end: int) -> bool:
 
 
 def _member_of(words: list[str], a: int) -> bool:
-    """'(the security) officers of <X>', 'troops of <X>': the body whose people act."""
+    """'(the security) officers of <X>', 'troops of <X>', 'officers of the Hrodna department of
+    <X>': the body whose people act."""
     j = a
-    while j > 0 and words[j - 1] in DETERMINERS:
-        j -= 1
-    return j >= 2 and words[j - 1] == "of" and words[j - 2] in MEMBER_NOUNS and (j < 3 or words[j - 3] != "of")
+    for _ in range(2):
+        while j > 0 and words[j - 1] in DETERMINERS:
+            j -= 1
+        if j < 2 or words[j - 1] != "of":
+            return False
+        if words[j - 2] in MEMBER_NOUNS:
+            return j < 3 or words[j - 3] != "of"
+        # a unit of the body in between: 'the Hrodna department of', 'the regional office of'
+        k = j - 2
+        if words[k] not in UNIT_NOUNS:
+            return False
+        while k > 0 and k > j - 5 and words[k - 1] not in ("of",) and words[k - 1] not in DETERMINERS \
+                and words[k - 1].replace("-", "").isalpha() and words[k - 1] not in NP_STOP:
+            k -= 1
+        j = k
+    return False
 
 
 def _np_tail(np: list[Tok]) -> list[Tok]:
