@@ -820,3 +820,15 @@ def test_officers_of_a_unit_of_a_body_and_the_officers_later():
                   "Her son said that the officers had searched the flat.")
     evs = [e for e in doc.events if e.type == "COERCE"]
     assert [e.actor.entity for e in evs] == ["min", "min"]
+
+
+def test_a_role_noun_in_ent_before_a_past_tense_is_the_subject():
+    doc = analyze("Marta Kovac condemned the arrests.\nThe president criticised Borduria and Syldavia.")
+    ev = [e for e in doc.events if e.trigger.text == "criticised"][0]
+    assert ev.actor.entity == "kovac" and {r.entity for r in ev.recipients} == {"bor", "syl"}
+
+
+def test_definite_head_noun_refers_to_the_body_named_with_it():
+    doc = analyze("The Freedom Union met in Vilnius.\nIf the junta sends soldiers into Syldavia, the Union will call on them to lay down their arms.")
+    ev = only(doc, "REQUEST")
+    assert ev.actor.entity == "fu"

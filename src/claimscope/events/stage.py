@@ -507,10 +507,19 @@ class EventStage:
             # 'the statement notes', 'the report says': its named author, else who last spoke
             return self._author(ctx, ws[-1], r.start) or self._last_source(ctx, r.start) \
                 or ctx.speaker or ctx.last_org or r
-        if not ws or len(ws) > 3 or ws[-1] not in ROLE_NOUNS or \
-                ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
+        if not ws or len(ws) > 3 or ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
             return r
-        return self._last_person(ctx, spoke=True) or r
+        if ws[-1] in ROLE_NOUNS:
+            return self._last_person(ctx, spoke=True) or r
+        if len(ws) <= 2:
+            # 'the Cabinet', 'the court': the body last named with that head word
+            # ('United Transitional Cabinet of Belarus', 'Homieĺ Regional Court')
+            for m in reversed(ctx.doc.mentions):
+                e = ctx.ents.get(m.entity)
+                if m.end <= r.start and e is not None and e.kind not in ("person", "country") \
+                        and ws[-1] in e.name.lower().split() and m.start != r.start:
+                    return self._role(ctx, m)
+        return r
 
     def _author(self, ctx: _Ctx, noun: str, pos: int) -> Role | None:
         """X in an earlier '<noun> (presented to the Council) by X' ('a report … by Nils
@@ -1382,9 +1391,16 @@ class EventStage:
                 if prev is None or words[prev] != words[cs - 1]:
                     break
                 rel = prev
+        after_subclause = False
         if cs > 0 and words[cs - 1] in SUBORDINATORS and "," in words[cs:vg]:
             # 'If the regime releases them, the Council is ready …': the main clause
-            cs = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",") + 1
+            comma = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",")
+            # a clause with a verb ('If the regime sends soldiers,'), not a phrase ('Since its
+            # establishment,'), keeps its own subject out of the main clause's
+            after_subclause = any(w in AUX or (len(w) > 3 and w.endswith(("ed", "s")) and toks[i].raw.islower()
+                                               and w not in DETERMINERS | PRONOUNS)
+                                  for i, w in enumerate(words[cs:words.index(",", cs)], cs))
+            cs = comma + 1
         cands = []
         pp_end = -10
         appo = self._appositions(words, mtoks, cs, vg)
@@ -1408,7 +1424,7 @@ class EventStage:
             if _possessor(words, b, vg, [t.raw for t in toks]):
                 continue  # 'Łukašenka’s security forces', 'Viasna’s Pavel Sapelka': the possessed is
             cands.append((a, b, mm))
-        if not cands and cs > 0 and words[cs - 1] == ",":
+        if not cands and cs > 0 and words[cs - 1] == "," and not after_subclause:
             # an adverbial clause before: 'In 2020, X did …' / 'X, in response, did …'
             cs2 = _clause_start(words, cs - 1)
             cands = [(a, b, mm) for a, b, mm in mtoks if a >= cs2 and b <= vg and not _in_pp(words, a)]
@@ -1636,8 +1652,9 @@ def _noun_usage(toks: list[Tok], words: list[str], m: Match, noun_at: set[int]) 
         if prev in PREPS and prev != "to":
             return True
         if i > 1 and (words[i - 2] in DETERMINERS | QUANTIFIERS or words[i - 2].isdigit() or words[i - 2] in PREPS) \
-                and prev.endswith(ADJ_SUFFIXES) and prev not in AUX:
-            return True
+                and prev.endswith(ADJ_SUFFIXES) and prev not in AUX \
+                and prev not in AGENT_NOUNS | HUMAN_NOUNS | GOVERNMENT_NOUNS | {"parliament", "department"}:
+            return True  # ('the president criticised': a noun in -ent is the subject)
         if i > 1 and words[i - 2] in PREPS and words[i - 2] not in SUBORDINATORS and words[i].endswith("s") \
                 and prev.isalpha() and toks[i - 1].raw.islower() and prev not in PRONOUNS | AUX | DETERMINERS | CLAUSE_WORDS:
             return True  # 'about pardon requests': a compound noun inside a prepositional phrase
