@@ -832,3 +832,22 @@ def test_definite_head_noun_refers_to_the_body_named_with_it():
     doc = analyze("The Freedom Union met in Vilnius.\nIf the junta sends soldiers into Syldavia, the Union will call on them to lay down their arms.")
     ev = only(doc, "REQUEST")
     assert ev.actor.entity == "fu"
+
+
+def _probes():
+    path = Path(__file__).parent / "data" / "event_probes.txt"
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return [tuple(ln.split(" | ", 1)) for ln in lines]
+
+
+@pytest.fixture(scope="module")
+def full_pipeline():
+    from claimscope.pipeline import Pipeline
+    return Pipeline()
+
+
+@pytest.mark.parametrize("etype, text", _probes(), ids=lambda x: x[:40] if isinstance(x, str) else None)
+def test_lexicon_breadth_probe(full_pipeline, etype, text):
+    from claimscope.model import RawDocument
+    doc = full_pipeline.analyze(RawDocument(source="probe", text=text))
+    assert etype in [e.type for e in doc.events], [(e.type, e.trigger.text) for e in doc.events]
