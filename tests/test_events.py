@@ -851,3 +851,17 @@ def test_lexicon_breadth_probe(full_pipeline, etype, text):
     from claimscope.model import RawDocument
     doc = full_pipeline.analyze(RawDocument(source="probe", text=text))
     assert etype in [e.type for e in doc.events], [(e.type, e.trigger.text) for e in doc.events]
+
+
+def _actor_probes():
+    path = Path(__file__).parent / "data" / "actor_probes.txt"
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return [tuple(ln.split(" | ", 2)) for ln in lines]
+
+
+@pytest.mark.parametrize("etype, actor, text", _actor_probes(), ids=lambda x: x[:40] if isinstance(x, str) else None)
+def test_actor_probe(full_pipeline, etype, actor, text):
+    from claimscope.model import RawDocument
+    doc = full_pipeline.analyze(RawDocument(source="probe", text=text))
+    names = [e.actor.name if e.actor else "None" for e in doc.events if e.type == etype]
+    assert any(actor.lower() in n.lower() for n in names), [(e.type, e.actor) for e in doc.events]

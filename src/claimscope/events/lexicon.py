@@ -140,7 +140,7 @@ def _match_from(elems: list[Element], k: int, words: list[str], i: int, n: int) 
     if k == len(elems):
         return i, -1
     e = elems[k]
-    if e.forms is None:  # gap: shortest first, never across a clause break; quote marks are free
+    if e.forms is None:  # gap: shortest first, never across a clause break; quote marks and figures are free
         g = used = 0
         while True:
             r = _match_from(elems, k + 1, words, i + g, n)
@@ -148,7 +148,7 @@ def _match_from(elems: list[Element], k: int, words: list[str], i: int, n: int) 
                 return r
             if i + g >= n or words[i + g] in _BREAK:
                 return None
-            used += words[i + g] not in _QUOTE_MARKS
+            used += words[i + g] not in _QUOTE_MARKS and not words[i + g].replace(",", "").isdigit()
             if used > e.gap:
                 return None
             g += 1
