@@ -865,3 +865,10 @@ def test_actor_probe(full_pipeline, etype, actor, text):
     doc = full_pipeline.analyze(RawDocument(source="probe", text=text))
     names = [e.actor.name if e.actor else "None" for e in doc.events if e.type == etype]
     assert any(actor.lower() in n.lower() for n in names), [(e.type, e.actor) for e in doc.events]
+
+
+def test_no_plans_to_is_negation_not_future_and_stays_in_its_clause():
+    doc = analyze("Ruritania has no plans to send troops to Syldavia and will take up arms only if it is attacked.")
+    send = next(e for e in doc.events if e.trigger.text.startswith("send"))
+    assert send.aux == ["negation"]
+    assert all("negation" not in e.aux for e in doc.events if e is not send)

@@ -22,7 +22,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triggers"
 _ENTRY_KEYS = {"verb", "noun", "phrase", "mode", "contexts", "aux", "negated", "negated_mode",
                "request_mode", "frame", "content", "confidence", "note", "passive", "verb_only"}
 _KIND_KEYS = ("verb", "noun", "phrase")
-_CUE_KEYS = {"reporting", "negators", "negating_verbs", "support_verbs", "future", "hypothetical", "historical",
+_CUE_KEYS = {"reporting", "negators", "negating_verbs", "negating_phrases", "support_verbs", "future",
+             "hypothetical", "historical",
              "modal_request", "not_negation"}
 _BREAK = frozenset(".;:!?")
 _QUOTE_MARKS = frozenset('"“”«»„')
@@ -79,6 +80,7 @@ class Cues:
     negators: set[str] = field(default_factory=set)
     negating_verbs: set[str] = field(default_factory=set)
     support_verbs: set[str] = field(default_factory=set)
+    negating_phrases: list[tuple[str, ...]] = field(default_factory=list)
     future: list[tuple[str, ...]] = field(default_factory=list)
     hypothetical: list[tuple[str, ...]] = field(default_factory=list)
     historical: list[tuple[str, ...]] = field(default_factory=list)

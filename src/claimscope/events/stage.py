@@ -259,6 +259,7 @@ class EventStage:
         self.reporting = frozenset(cues.reporting)
         self.negators = frozenset(cues.negators) or frozenset({"not", "n't", "never", "no"})
         self.negating_verbs = frozenset(cues.negating_verbs)
+        self.negating_phrases = cues.negating_phrases
         self.support_verbs = frozenset(cues.support_verbs)
         self.future = cues.future
         self.hypothetical = cues.hypothetical
@@ -936,8 +937,8 @@ class EventStage:
                 return
         p.mode = THREAT_MODE[p.type].get(p.mode, THREAT_MODE[p.type][None])
         p.type = "THREATEN"
-        p.aux.discard("hypothetical")
-        p.aux.discard("negation")
+        # a threat is about the future by definition: no future/hypothetical aux (as the gold)
+        p.aux -= {"hypothetical", "negation", "future"}
 
     def _resolve(self, p: Pred, words: list[str] | None = None) -> None:
         """A speech act takes its mode, or its type, from what it governs (SPEC §3 rule 4)."""
@@ -1044,8 +1045,13 @@ class EventStage:
                     neg = False
         if not neg and m.start > 0 and words[m.start - 1] == "without":
             neg = True
+        # 'has no plans to send troops': negated, and not a plan for the future
+        no_plan = any(_contains(group, c) for c in self.negating_phrases)
+        neg = neg or no_plan
         if not neg and p.match.trigger.kind != "noun":
             cs = _clause_start(words, vg)
+            # ('No country supports …'; not 'X has no plans to …, and will take up arms …')
+            cs = max([cs] + [i + 1 for i in range(cs, vg) if words[i] in ("and", "but", ",")])
             if any(w in ("no", "nobody", "none", "neither") for w in words[cs:vg]):
                 neg = True
         if neg:
@@ -1053,7 +1059,7 @@ class EventStage:
         cs = _clause_start(words, vg)
         clause_pre = words[cs:m.head]
         window = clause_pre if kind == "noun" else words[max(0, vg - 2):m.head]
-        if _has_cue(window, self._future_idx):
+        if _has_cue(window, self._future_idx) and not no_plan:
             p.aux.add("future")
         if _has_cue(window if kind == "noun" else group, self._hypo_idx) or (
                 cs > 0 and words[cs - 1] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
