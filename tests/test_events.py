@@ -872,3 +872,21 @@ def test_no_plans_to_is_negation_not_future_and_stays_in_its_clause():
     send = next(e for e in doc.events if e.trigger.text.startswith("send"))
     assert send.aux == ["negation"]
     assert all("negation" not in e.aux for e in doc.events if e is not send)
+
+
+def test_us_in_capitals_is_the_country_not_the_pronoun():
+    doc = analyze("Ruritania condemned the sanctions imposed by the US and Borduria.",
+                  extra={"US": ("usa", "country")})
+    assert {r.entity for r in only(doc, "ACCUSE").recipients} >= {"usa", "bor"}
+
+
+def test_among_the_ones_that_takes_the_subject_of_be():
+    doc = analyze("Ruritania and Borduria were among the countries that signed the memorandum.")
+    assert only(doc, "AGREE").actor.entity == "rur"
+
+
+def test_closing_straight_quote_ends_the_clause_but_scare_quotes_do_not():
+    doc = analyze('"The measures run counter to the Charter," Marta Kovac added.')
+    assert only(doc, "ACCUSE").recipients == []
+    doc = analyze('Ruritania rejects the "blackmail" of Borduria.')
+    assert [r.entity for r in only(doc, "REJECT").recipients] == ["bor"]

@@ -1379,6 +1379,14 @@ class EventStage:
                                                 for w in words[max(0, cs - 4):cs - 1])):
             # relative clause: the antecedent is the noun before 'who'/'which'
             rel = cs - 1
+            among = next((k for k in range(rel - 1, max(1, rel - 5), -1) if words[k] == "among"), None)
+            if among is not None and words[among - 1] in BE:
+                # 'the US and the UK were among the countries that signed …': the subject of 'be'
+                cs0 = _clause_start(words, among - 1)
+                subj = [(a, b, mm) for a, b, mm in mtoks if cs0 <= a and b <= among - 1 and not _in_pp(words, a)]
+                if subj:
+                    ctx.coord = [self._role(ctx, x[2]) for x in subj[1:]]
+                    return self._role(ctx, subj[0][2])
             for _ in range(4):
                 rel = _skip_aside(words, rel)  # 'Lukashenko – whom she calls … – who let …'
                 ant = [x for x in mtoks if x[1] <= rel and x[1] >= rel - 2]
@@ -1560,7 +1568,7 @@ _NORM: dict[str, str] = {}
 def _norm(w: str) -> str:
     r = _NORM.get(w)
     if r is None:
-        r = norm(w)
+        r = "u.s." if w == "US" else norm(w)  # the country, not the pronoun 'us'
         if len(_NORM) < 200_000:
             _NORM[w] = r
     return r
@@ -1625,6 +1633,8 @@ def _clause_end(words: list[str], i: int) -> int:
         w = words[j]
         if w in (";", ".", "!", "?", ":", "”", "»") or (w in ("which", "who", "because", "while", "whereas", "although", "but")):
             return j
+        if w == '"' and words[:j].count('"') % 2 == 1 and j - (j - 1 - words[j - 1::-1].index('"')) > 5:
+            return j  # a closing straight quote (not scare quotes): the attribution after it is no object
         if w == "," and j + 1 < n and words[j + 1] in ("and", "but", "which", "who", "while", "as", "reminding", "adding", "saying"):
             return j
         j += 1
