@@ -890,3 +890,11 @@ def test_closing_straight_quote_ends_the_clause_but_scare_quotes_do_not():
     assert only(doc, "ACCUSE").recipients == []
     doc = analyze('Ruritania rejects the "blackmail" of Borduria.')
     assert [r.entity for r in only(doc, "REJECT").recipients] == ["bor"]
+
+
+def test_letting_another_actor_attack_is_cooperation_besides_the_attack():
+    doc = analyze("Marta Kovac let Borduria shell Syldavia from Ruritania's territory.")
+    coop = only(doc, "COOPERATE")
+    assert coop.actor.entity == "kovac" and [r.entity for r in coop.recipients] == ["bor"]
+    assert only(doc, "ASSAULT").actor.entity == "bor"
+    check_spans(doc)

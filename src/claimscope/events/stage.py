@@ -95,6 +95,8 @@ WARN_FORMS = _forms("warn")
 # prepositions before a gerund whose subject is that of the main clause ('without killing')
 GERUND_PREPS = frozenset({"without", "by", "after", "before", "instead", "despite", "through", "while",
                           "when", "besides", "since"})
+# letting another actor act ('let Putin launch', 'allowed Russia to station'): COOPERATE
+ENABLING = _forms("let", "allow", "permit", "enable", "authorise", "authorize")
 # verbs whose object is the subject of the verb that follows ('let Putin launch', 'allowed
 # Moscow to use', 'forced the regime to release')
 CAUSATIVE = _forms("let", "make", "help", "allow", "permit", "force", "compel", "enable", "cause",
@@ -711,6 +713,9 @@ class EventStage:
                 prev_actor = actor
                 self._track(ctx, actor, p.type, ctx.coord if actor is own else None)
             m = p.match
+            enabling = self._enabling(ctx, p, toks, words, mtoks, sent, actor)
+            if enabling is not None:
+                events.append(enabling)
             ev = Event("", p.type, p.mode, _span(doc, sent.start, sent.end),
                        _span(doc, toks[m.start].start, toks[m.end - 1].end), sent.id,
                        actor=actor, recipients=recips, object=obj,
@@ -1301,6 +1306,30 @@ class EventStage:
                                                            for t in toks[b:m.start])):
                 if words[a] not in PRONOUNS:
                     return self._role(ctx, mm)
+        return None
+
+    def _enabling(self, ctx: _Ctx, p: Pred, toks: list[Tok], words: list[str],
+                  mtoks: list[tuple[int, int, Mention]], sent: Sentence, actor: Role | None) -> Event | None:
+        """'who let Putin launch missiles', 'has allowed Russia to station missiles': letting
+        another actor's hostile act is COOPERATE by the one who lets (with that actor as
+        recipient), besides the act itself."""
+        if p.type not in HOSTILE or p.kind == "noun" or actor is None:
+            return None
+        vg = p.vg_start
+        for a, b, mm in mtoks:
+            if a > 0 and words[a - 1] in ENABLING and (b == vg or (b == vg - 1 and words[b] == "to")):
+                k = a - 1
+                c_vg = self._verb_group_start(words, k)
+                enabler = self._subject(ctx, toks, words, mtoks, c_vg, p.match)
+                if enabler is None or _same(enabler, actor):
+                    return None
+                doc = ctx.doc
+                cp = Pred(p.match, "COOPERATE", None, ["military"] if p.type in ("ASSAULT", "MOBILIZE") else [])
+                self._aux(ctx, cp, toks, words, c_vg)
+                return Event("", "COOPERATE", None, _span(doc, sent.start, sent.end),
+                             _span(doc, toks[k].start, toks[k].end), sent.id,
+                             actor=enabler, recipients=[self._role(ctx, mm)],
+                             contexts=cp.contexts, aux=sorted(cp.aux), confidence=0.6)
         return None
 
     def _support_subject(self, ctx: _Ctx, toks: list[Tok], words: list[str],
