@@ -177,6 +177,12 @@ def test_regime_and_metonyms_are_the_government(stage):
     assert nested and all(m.entity == "person-lukashenko" for m in nested)
 
 
+def test_capital_after_sanctions_on_is_the_government_but_on_streets_is_not(stage):
+    doc = _run(stage, "Brussels has imposed new sanctions on Minsk. Crowds gathered on Minsk streets.")
+    ents = _ents(doc)
+    assert ents["blr-gov"].count("Minsk") == 1
+
+
 def test_adjective_forms_and_descriptors(stage):
     doc = _run(stage, "Belarus said Russian troops entered. The regime denied it. "
                       "The cabinet’s chairwoman Śviatłana Cichanoŭskaja spoke to the Belarusian people.",

@@ -898,3 +898,9 @@ def test_letting_another_actor_attack_is_cooperation_besides_the_attack():
     assert coop.actor.entity == "kovac" and [r.entity for r in coop.recipients] == ["bor"]
     assert only(doc, "ASSAULT").actor.entity == "bor"
     check_spans(doc)
+
+
+def test_object_relative_clause_event_is_its_own():
+    doc = analyze("Marta Kovac criticised the sanctions that Borduria has imposed on Ruritania.")
+    ev = only(doc, "SANCTION")
+    assert ev.actor.entity == "bor" and [r.entity for r in ev.recipients] == ["rur"]

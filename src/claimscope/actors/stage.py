@@ -440,9 +440,12 @@ class ActorStage:
         surface = text[c.start:c.end]
         if surface.isupper() and len(surface) > 3:  # dateline "MOSCOW, August 10."
             return False
-        before = text[max(0, c.start - 25):c.start].lower()
+        before = text[max(0, c.start - 40):c.start].lower()
         m = re.search(r"([a-z]+)\s+$", before)
         prev = m.group(1) if m else ""
+        if prev == "on" and re.search(r"\b(?:impose[sd]?|imposing|sanctions?|pressure|restrictions?|"
+                                      r"embargo|calls?|called|calling|demands?|urged?|press(?:ed|es)?)\s+on\s+$", before):
+            return True  # 'sanctions imposed on Minsk', 'calls on Moscow'
         if prev in {"in", "at", "near", "into", "via", "around", "outside", "inside", "across",
                     "through", "visit", "visited", "visits", "visiting", "on", "of", "toward",
                     "towards", "to", "over", "flew", "arrived", "city", "streets"}:

@@ -795,7 +795,8 @@ class EventStage:
             in_scope = scope is not None and not _break_between(words, scope.match.end, m.start) and not any(
                 w in ("who", "whom", "whose", "which") or (w == "that" and words[i + 1] in AUX and scope.type == "REQUEST")
                 for i, w in enumerate(words[scope.match.end:m.start], scope.match.end)) \
-                and not self._relative_that(words, m.start)
+                and not self._relative_that(words, m.start) \
+                and not any(w in ("that", "which") for w in words[m.start:m.head])  # 'sanctions that X imposed'
             new_finite = kind != "noun" and not after_to and (
                 (m.start > 0 and words[vg - 1 if vg > 0 else 0] in (",", "and", "but", ";")) or _starts_clause(words, vg))
             finite = kind != "noun" and (head_inflected(t, words[m.head]) or any(w in AUX for w in words[vg:m.head]))
