@@ -904,3 +904,8 @@ def test_object_relative_clause_event_is_its_own():
     doc = analyze("Marta Kovac criticised the sanctions that Borduria has imposed on Ruritania.")
     ev = only(doc, "SANCTION")
     assert ev.actor.entity == "bor" and [r.entity for r in ev.recipients] == ["rur"]
+
+
+def test_target_after_at_is_the_recipient_of_an_attack():
+    doc = analyze("Borduria fired missiles at Syldavia from Ruritania.")
+    assert [r.entity for r in only(doc, "ASSAULT").recipients] == ["syl"]

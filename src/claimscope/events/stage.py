@@ -1274,7 +1274,8 @@ class EventStage:
         recips: list[Role] = []
         cands = []
         for a, b, mm in after:
-            if words[a] in FIRST_PERSON or _bad_recipient_pp(words, a):
+            if words[a] in FIRST_PERSON or (_bad_recipient_pp(words, a) and not (
+                    p.type == "ASSAULT" and _pp_of(words, a, ("at",)))):  # 'fired missiles at Kyiv': the target
                 continue
             cands.append((a, b, mm))
         if p.type == "ACCUSE" and any(not _pp_of(words, a, ("against",)) for a, _, _ in cands):
