@@ -909,3 +909,13 @@ def test_object_relative_clause_event_is_its_own():
 def test_target_after_at_is_the_recipient_of_an_attack():
     doc = analyze("Borduria fired missiles at Syldavia from Ruritania.")
     assert [r.entity for r in only(doc, "ASSAULT").recipients] == ["syl"]
+
+
+def test_you_as_subject_is_not_the_speaker():
+    doc = analyze("“You knew all this, so why are you reproaching us today?” Marta Kovac said.")
+    assert only(doc, "ACCUSE").actor is None
+
+
+def test_first_person_singular_in_the_trigger_is_the_quoted_speaker():
+    doc = analyze("“It seems to me that this is dangerous for our neighbours,” Marta Kovac said.")
+    assert only(doc, "ASSERT").actor.entity == "kovac"

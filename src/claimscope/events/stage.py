@@ -707,8 +707,12 @@ class EventStage:
                     and p.type in ("ACCUSE", "ASSERT") and not p.passive \
                     and actor.name.lower().split()[-1] not in HUMAN_NOUNS | AGENT_NOUNS:
                 actor = quote_speaker  # an evaluation inside a quotation is the speaker's
-            if actor is None and p.type in SPEECH and not p.passive:
+            m = p.match
+            if actor is None and p.type in SPEECH and not p.passive and not (
+                    p.vg_start > 0 and words[p.vg_start - 1] == "you"):  # 'why are you reproaching us?'
                 actor = speaker
+            if any(w in ("me", "my") for w in words[m.start:m.end]) and (quote_speaker or ctx.person_speaker):
+                actor = quote_speaker or ctx.person_speaker  # 'it seems to me that …': the one who speaks
             if actor is not None:
                 prev_actor = actor
                 self._track(ctx, actor, p.type, ctx.coord if actor is own else None)
