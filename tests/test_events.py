@@ -919,3 +919,11 @@ def test_you_as_subject_is_not_the_speaker():
 def test_first_person_singular_in_the_trigger_is_the_quoted_speaker():
     doc = analyze("“It seems to me that this is dangerous for our neighbours,” Marta Kovac said.")
     assert only(doc, "ASSERT").actor.entity == "kovac"
+
+
+def test_released_passive_entry_and_by_phrase_of_an_intervening_noun():
+    doc = analyze("They were freed yesterday after a visit to Ruritania by Marta Kovac.")
+    ev = only(doc, "RETREAT")
+    assert ev.actor is None
+    doc = analyze("Fifty prisoners were freed in September.")
+    assert only(doc, "RETREAT").actor is None

@@ -1122,8 +1122,11 @@ class EventStage:
         obj: Role | None = None
         if p.passive:
             by = next((i for i in range(m.end, ce) if words[i] == "by"), None)
-            if by is not None and by > m.end and _participle(toks[by - 1]):
-                by = None  # '… as evidence of the statement made by X': X made, not denied
+            if by is not None and by > m.end and (_participle(toks[by - 1]) or any(
+                    w in ("after", "before", "during", "following", "amid", "since") for w in words[m.end:by])):
+                # '… as evidence of the statement made by X': X made, not denied; 'freed after a
+                # visit … by X': the visit is X's
+                by = None
             if by is not None:
                 agent = next(((a, b, mm) for a, b, mm in after if a > by), None)
                 # 'by the majority of the Belarusian people': the quantity is not the agent
