@@ -335,3 +335,8 @@ def test_bare_foreign_ministry_is_not_guessed(stage):
     doc = _run(stage, "VILNIUS, March 14, 2024 (BNS) – The Foreign Ministry summoned a Belarusian "
                       "diplomat. Belarus, Belarus.")
     assert [m.entity for m in doc.mentions if m.text == "Foreign Ministry"] == ["ltu-mfa"]
+
+
+def test_country_words_that_are_common_nouns_need_a_capital(stage):
+    doc = _run(stage, "Migrants armed with metal poles attacked a patrol. Poles protested. We ate turkey.")
+    assert [(m.text, m.entity) for m in doc.mentions] == [("Poles", "pol-people")]

@@ -927,3 +927,49 @@ def test_released_passive_entry_and_by_phrase_of_an_intervening_noun():
     assert ev.actor is None
     doc = analyze("Fifty prisoners were freed in September.")
     assert only(doc, "RETREAT").actor is None
+
+
+def test_summoned_to_the_ministry_named_before_and_he_is_the_summoned():
+    doc = analyze("The ministry protested.\nOn Sunday the envoy, Marta Kovac, was summoned to the ministry.\n"
+                  "She rejected the protest.")
+    summon = next(e for e in doc.events if "summon" in e.trigger.text)
+    assert summon.actor.entity == "min"
+    assert only(doc, "REJECT").actor.entity == "kovac"
+
+
+def test_relative_antecedent_is_the_first_conjunct():
+    doc = analyze("The ministry thanks Borduria and Syldavia, which have shared intelligence with Ruritania.")
+    ev = next(e for e in doc.events if e.trigger.text.startswith("shared"))
+    assert ev.actor.entity == "bor"
+
+
+def test_in_someones_view_names_the_requester_and_inverted_conditional():
+    doc = analyze("Should Borduria attack Syldavia, Ruritania should, in the Freedom Union's view, impose sanctions.")
+    req = only(doc, "REQUEST")
+    assert req.actor.entity == "fu" and [r.entity for r in req.recipients] == ["rur"]
+    assert "hypothetical" in only(doc, "ASSAULT").aux
+
+
+def test_it_as_a_speaker_is_the_body_that_last_spoke():
+    doc = analyze("The Freedom Union condemned the verdict. Borduria attacked Syldavia.\n"
+                  "It also asks Ruritania to help.")
+    assert only(doc, "REQUEST").actor.entity == "fu"
+
+
+def test_the_organisation_is_the_body_named_most_often():
+    doc = analyze("The Freedom Union published a report. The Freedom Union met Ruritania.\n"
+                  "The organisation documented 38 trials.",
+                  extra={"The Freedom Union": ("fu", "organization")})
+    ev = next(e for e in doc.events if e.trigger.text.startswith("documented"))
+    assert ev.actor.entity == "fu"
+
+
+def test_attribution_skips_an_apposition_after_the_person():
+    doc = analyze("“This is a cynical show,” Marta Kovac, head of the Freedom Union, wrote.")
+    assert only(doc, "ACCUSE").actor.entity == "kovac"
+
+
+def test_not_stop_pressing_is_no_negation():
+    doc = analyze("The Freedom Union will not stop pressing for sanctions.")
+    ev = only(doc, "REQUEST")
+    assert "negation" not in ev.aux and ev.actor.entity == "fu"

@@ -17,6 +17,10 @@ from claimscope.errors import DataFileError
 
 from .keys import name_key, word_key
 
+# country names and demonyms that are also everyday English words
+_COMMON_WORDS = frozenset({"poles", "pole", "turkey", "china", "chad", "guinea", "jordan"})
+
+
 KINDS = ("person", "organization", "country", "igo", "group")
 SECTORS = frozenset("""COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB
 MED REF OPP PRE REL SOC""".split())
@@ -394,7 +398,10 @@ class KnowledgeBase:
         if via == "metonym":
             lower_ok = True  # "the kremlin"
         if single and via in ("name", "alias") and not exact and not cap:
-            cap = lower_ok = True  # "belarus", "russia" (spelled so on purpose), never "loss"
+            cap = True
+            # "belarus", "russia" (spelled so on purpose), never "loss"; names that are also
+            # common English words are accepted capitalised only ("metal poles", "china")
+            lower_ok = surface.lower() not in _COMMON_WORDS
         plist = self.patterns.setdefault(key, [])
         for p in plist:
             if p.via == via and p.exact_case == exact and (

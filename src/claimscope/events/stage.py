@@ -103,7 +103,8 @@ CAUSATIVE = _forms("let", "make", "help", "allow", "permit", "force", "compel", 
                    "lead", "prompt", "push", "get")
 CONSIDER_FORMS = _forms("consider", "contemplate", "weigh", "mull")
 # verbs taking a gerund complement that belong to its verb group ('will consider closing')
-GERUND_CATENATIVE = CONSIDER_FORMS | _forms("resume", "risk", "discuss", "propose", "suggest", "recommend")
+GERUND_CATENATIVE = CONSIDER_FORMS | _forms("resume", "risk", "discuss", "propose", "suggest", "recommend",
+                                            "stop", "cease", "keep")
 TIME_WORDS = frozenset({"last", "this", "next", "yesterday", "today", "tomorrow", "on", "earlier",
                         "later", "recently"})
 SUBORDINATORS = frozenset({"if", "unless", "when", "while", "although", "though", "because", "as",
@@ -160,6 +161,9 @@ COPULAS = _forms("sound", "seem", "look", "appear", "become")
 PARTICLES = frozenset({"back"})
 # 'the government', 'the regime', 'the authorities' without a name: the government in focus
 GOVERNMENT_NOUNS = frozenset({"government", "authorities", "regime", "junta", "administration", "leadership"})
+# 'the organisation', 'the group' without a name: the body in focus
+GENERIC_ORG_NOUNS = frozenset({"organisation", "organization", "group", "ngo", "watchdog", "body", "centre",
+                               "center", "institution", "movement"})
 # a document as the subject of a stating verb ('the statement notes'): its issuer speaks
 DOCUMENT_NOUNS = frozenset({"statement", "report", "document", "communiqué", "communique", "note",
                             "release", "letter", "resolution", "declaration", "appeal", "message",
@@ -414,6 +418,13 @@ class EventStage:
             pick = None
             if bef and not before:
                 pick = bef[-1] if len(toks[:vi]) <= 10 else None
+                # 'X, head of the Y, wrote': the person before the apposition
+                for pm in reversed(bef[:-1]):
+                    gap = doc.text[pm.end:vpos].strip()
+                    if gap.startswith(",") and gap.endswith(",") and (e := ctx.ents.get(pm.entity)) is not None \
+                            and e.kind == "person" and gap.count(",") == 2:
+                        pick = pm
+                        break
             if pick is None and after and not before:
                 pick = after[0]
                 # 'said Viasna’s Pavel Sapelka': the person, not the possessor
@@ -487,16 +498,8 @@ class EventStage:
         ws = r.name.lower().split()
         if ws[-1:] and ws[-1] in GOVERNMENT_NOUNS and len(ws) <= 2 and ws[0] in GOVERNMENT_NOUNS | {"same"} \
                 and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
-            # 'the Government has denied …': the government named most often so far (the latest
-            # on a tie)
-            seen: dict[str, tuple[int, Mention]] = {}
-            for m in ctx.doc.mentions:
-                if m.end <= r.start and (e := ctx.ents.get(m.entity)) is not None and e.sector == "GOV" \
-                        and e.kind != "person":
-                    seen[m.entity] = (seen.get(m.entity, (0, m))[0] + 1, m)
-            if not seen:
-                return r
-            return self._role(ctx, max(seen.values(), key=lambda x: (x[0], x[1].start))[1])
+            # 'the Government has denied …': the government named most often so far
+            return self._salient_body(ctx, r.start, lambda e: e.sector == "GOV") or r
         if 1 <= len(ws) <= 2 and ws[-1] in MEMBER_NOUNS and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
             # 'the officers searched the flat': the body of the last 'officers of X'
             rx = re.compile(rf"\b{re.escape(ws[-1])}\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:of\s+(?:the\s+)?)?$")
@@ -514,15 +517,35 @@ class EventStage:
             return r
         if ws[-1] in ROLE_NOUNS:
             return self._last_person(ctx, spoke=True) or r
+        if len(ws) <= 2 and ws[-1] in GENERIC_ORG_NOUNS:
+            # 'the organisation documented …': the non-state body named most often so far
+            return self._salient_body(ctx, r.start, lambda e: e.kind in ("organization", "igo")
+                                      and e.sector != "GOV") or r
         if len(ws) <= 2:
             # 'the Cabinet', 'the court': the body last named with that head word
-            # ('United Transitional Cabinet of Belarus', 'Homieĺ Regional Court')
-            for m in reversed(ctx.doc.mentions):
-                e = ctx.ents.get(m.entity)
-                if m.end <= r.start and e is not None and e.kind not in ("person", "country") \
-                        and ws[-1] in e.name.lower().split() and m.start != r.start:
-                    return self._role(ctx, m)
+            return self._body_named(ctx, ws[-1], r.start) or r
         return r
+
+    def _salient_body(self, ctx: _Ctx, pos: int, ok) -> Role | None:
+        """The non-person entity accepted by `ok` that is named most often before `pos` (the
+        latest on a tie)."""
+        seen: dict[str, tuple[int, Mention]] = {}
+        for m in ctx.doc.mentions:
+            if m.end <= pos and (e := ctx.ents.get(m.entity)) is not None and e.kind != "person" and ok(e):
+                seen[m.entity] = (seen.get(m.entity, (0, m))[0] + 1, m)
+        if not seen:
+            return None
+        return self._role(ctx, max(seen.values(), key=lambda x: (x[0], x[1].start))[1])
+
+    def _body_named(self, ctx: _Ctx, word: str, pos: int) -> Role | None:
+        """The body last named before `pos` whose name has `word` ('cabinet' → 'United
+        Transitional Cabinet of Belarus', 'court' → 'Homieĺ Regional Court')."""
+        for m in reversed(ctx.doc.mentions):
+            e = ctx.ents.get(m.entity)
+            if m.end <= pos and m.start != pos and e is not None and e.kind not in ("person", "country") \
+                    and word in e.name.lower().split():
+                return self._role(ctx, m)
+        return None
 
     def _author(self, ctx: _Ctx, noun: str, pos: int) -> Role | None:
         """X in an earlier '<noun> (presented to the Council) by X' ('a report … by Nils
@@ -551,11 +574,14 @@ class EventStage:
                 return sp
         return None
 
-    def _pronoun(self, ctx: _Ctx, w: str, speaker: Role | None) -> Role | None:
+    def _pronoun(self, ctx: _Ctx, w: str, speaker: Role | None, speech: bool = False) -> Role | None:
         """A pronoun subject the actors stage left unresolved (SPEC §3 rule 5)."""
         if w in FIRST_PERSON:
             return speaker
         if w == "it":
+            # 'It also asks the Commission …': the body that last spoke, not the last one that acted
+            if speech and ctx.last_speech is not None and not self._is_person(ctx, ctx.last_speech):
+                return ctx.last_speech
             return ctx.last_org
         if w in ("he", "she"):
             return self._last_person(ctx)
@@ -681,6 +707,24 @@ class EventStage:
                 if src is not None:
                     source = self._role(ctx, src)
                 break
+        # 'in Parliament's view', 'in the opinion of X': the one whose view the sentence states
+        for i in range(len(words) - 2) if "view" in words or "opinion" in words else ():
+            j = i + 2 if words[i + 1] == "the" else i + 1  # 'in (the) X's view'
+            if words[i] == "in" and (v := next((k for k in range(j + 1, min(len(words), j + 5))
+                                                if words[k] in ("view", "opinion")), None)) is not None \
+                    and _possessive(words[v - 1]):
+                src = next((m for a, b, m in mtoks if a in (i + 1, j) and b == v), None)
+                if src is None and v == j + 1:  # "in Parliament's view": the body named with that word
+                    source = self._body_named(ctx, words[j].split("'")[0].split("’")[0], toks[j].start)
+                    break
+            elif words[i] == "in" and words[i + 1] == "the" and i + 3 < len(words) and words[i + 2] in ("view", "opinion") \
+                    and words[i + 3] == "of":
+                src = next((m for a, b, m in mtoks if i + 4 <= a <= i + 5), None)
+            else:
+                continue
+            if src is not None:
+                source = self._role(ctx, src)
+            break
         ctx.prev_end = None
         for p in preds:
             actor, recips, obj = self._arguments(ctx, p, toks, words, mtoks, speaker, prev_actor)
@@ -691,7 +735,7 @@ class EventStage:
             own = actor
             if p.match.trigger.type == "MODAL":  # modal request: the speaker asks the subject
                 recips = [actor] if actor is not None else []
-                actor = speaker
+                actor = source or speaker
             if actor is None and sent.kind == "list_item" and frame_actor is not None:
                 actor = frame_actor
             hw = words[p.match.head]
@@ -1072,7 +1116,8 @@ class EventStage:
         if _has_cue(window, self._future_idx) and not no_plan:
             p.aux.add("future")
         if _has_cue(window if kind == "noun" else group, self._hypo_idx) or (
-                cs > 0 and words[cs - 1] in ("if", "unless")) or _contains(clause_pre, ("in", "case")):
+                cs > 0 and words[cs - 1] in ("if", "unless")) or _contains(clause_pre, ("in", "case")) or (
+                words[0] == "should" and "," in words and m.head < words.index(",")):  # 'Should X allow …,'
             p.aux.add("hypothetical")
         # historical: a year well before the document's date in the same clause, or a cue
         if ctx.ref_year is not None:
@@ -1144,7 +1189,13 @@ class EventStage:
                     host = next((mm for a, b, mm in mtoks if to < a <= to + 2), None)
                     if host is not None and "ministr" in host.text.lower():
                         actor = self._role(ctx, host)
+                    elif host is None and to + 2 < ce and words[to + 1] == "the" and words[to + 2] == "ministry":
+                        # 'summoned to the Ministry': the ministry last named
+                        r = self._definite_role(ctx, _np_role(toks[to + 1:to + 3], ctx.doc.text))
+                        actor = r if r is not None and r.entity is not None else None
             subj = self._subject(ctx, toks, words, mtoks, vg, m)
+            if subj is not None and self._is_person(ctx, subj):
+                self._person(ctx, subj)  # 'X was summoned … He rejected …'
             if subj is not None and (actor is None or subj.name != actor.name):
                 recips.append(subj)
                 # 'Kalesnikava, Znak, … and other political prisoners have been kept …'
@@ -1223,7 +1274,7 @@ class EventStage:
                 elif sub is not None:
                     actor = self._role(ctx, sub)
                 elif len(np_toks) == 1 and np_toks[0].w in PRONOUNS:
-                    actor = self._pronoun(ctx, np_toks[0].w, speaker)
+                    actor = self._pronoun(ctx, np_toks[0].w, speaker, speech=p.type in SPEECH)
                 elif not any(t.w in ("it", "this", "there", "that", "which", "what", "these", "those") for t in np_toks) \
                         and not (np_toks[-1].w in PLAIN_ADJECTIVES and np_toks[-1].raw.islower()):
                     # ('since widespread protests swept': an adjective is no subject)
@@ -1429,7 +1480,13 @@ class EventStage:
                 rel = _skip_aside(words, rel)  # 'Lukashenko – whom she calls … – who let …'
                 ant = [x for x in mtoks if x[1] <= rel and x[1] >= rel - 2]
                 if ant:
-                    return self._role(ctx, ant[-1][2])
+                    # 'Lithuania and Latvia, which have shared …': the first conjunct
+                    k = mtoks.index(ant[-1])
+                    while k > 0 and all(w in (",", "and", "the") for w in words[mtoks[k - 1][1]:mtoks[k][0]]) \
+                            and "and" in words[mtoks[k - 1][1]:ant[-1][0]]:
+                        k -= 1
+                    ctx.coord = [self._role(ctx, x[2]) for x in mtoks[k + 1:mtoks.index(ant[-1]) + 1]]
+                    return self._role(ctx, mtoks[k][2])
                 np = _np_tail(_strip_quantity(self._np_before(toks, words, max(0, rel - 6), rel)))
                 if np and np[-1].w in HUMAN_NOUNS | AGENT_NOUNS | GOVERNMENT_NOUNS and not any(t.w in PRONOUNS for t in np):
                     # 'judges who handed down sentences', 'the same regime that let Russia …'
@@ -1444,7 +1501,11 @@ class EventStage:
                     break
                 rel = prev
         after_subclause = False
-        if cs > 0 and words[cs - 1] in SUBORDINATORS and "," in words[cs:vg]:
+        if cs == 0 and words[0] in ("should", "were", "had") and "," in words[:vg]:
+            # an inverted conditional ('Should Minsk allow …, the Council should …'): the main clause
+            cs = words.index(",") + 1
+            after_subclause = True
+        elif cs > 0 and words[cs - 1] in SUBORDINATORS and "," in words[cs:vg]:
             # 'If the regime releases them, the Council is ready …': the main clause
             comma = cs + max(i for i, w in enumerate(words[cs:vg]) if w == ",")
             # a clause with a verb ('If the regime sends soldiers,'), not a phrase ('Since its
