@@ -336,7 +336,11 @@ def _header_zone(text: str) -> int:
         line = text[pos:le].strip()
         if line:
             n += 1
-            if len(line) > 200 or line.endswith((".", "!", "?", "…", "”", '"')):
+            # a closing quotation mark ends a paragraph only after a full stop ('… he said."'),
+            # not a title that quotes a phrase ('… as a "terrorist organisation"')
+            body_end = line.endswith((".", "!", "?", "…")) or (
+                line.endswith(("”", '"')) and line[:-1].rstrip().endswith((".", "!", "?", "…")))
+            if len(line) > 200 or body_end:
                 return pos
         pos = le + 1
     return pos
