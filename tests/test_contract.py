@@ -19,7 +19,8 @@ DEV_FILES = sorted((CORPUS / "dev").glob("*.txt"))
 FOUNDATION = TESTS / "data" / "foundation"
 
 FIXTURES = sorted(p for p in FOUNDATION.iterdir() if p.is_file())
-ALL_INPUTS = SEED_FILES + DEV_FILES + FIXTURES
+GOLD_DOCS = sorted((TESTS / "gold" / "docs").glob("*.txt"))  # our own gold and held-out texts
+ALL_INPUTS = SEED_FILES + DEV_FILES + FIXTURES + GOLD_DOCS
 
 
 @pytest.fixture(scope="module")
