@@ -27,7 +27,7 @@ def _detector(script: str):
 
 # English fast path: when function words that no other language of the domain uses make a
 # fifth of the sample's words, lingua would say English anyway (agreement measured on every
-# corpus and fixture document: see tests/test_segment.py) at a tenth of the cost.
+# corpus and fixture document: see tests/test_language.py) at a tenth of the cost.
 _ENGLISH_FUNCTION_WORDS = frozenset({"the", "of", "and", "to", "in", "is", "that", "for", "on", "with",
                                      "was", "by", "as", "are", "has", "have", "it", "its", "from",
                                      "this", "be", "were", "which", "their", "at", "an", "not", "will"})

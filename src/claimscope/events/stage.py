@@ -491,39 +491,39 @@ class EventStage:
         return e is not None and e.kind == "person"
 
     def _definite_role(self, ctx: _Ctx, r: Role | None) -> Role | None:
-        """'the spokesman', 'the president', 'the Belarusian diplomat' (a definite role noun
-        with no name) points back to the last person mentioned (SPEC §3 rule 5)."""
+        """A definite description with no name ('the spokesman', 'the Government', 'the
+        officers', 'the statement', 'the Cabinet') points back to who or what it names (SPEC §3
+        rule 5); anything else stays the unlinked description."""
         if r is None or r.entity is not None:
             return r
         ws = r.name.lower().split()
-        if ws[-1:] and ws[-1] in GOVERNMENT_NOUNS and len(ws) <= 2 and ws[0] in GOVERNMENT_NOUNS | {"same"} \
-                and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+        if not ws or len(ws) > 3 or ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
+            return r
+        head, short = ws[-1], len(ws) <= 2
+        if short and head in GOVERNMENT_NOUNS and ws[0] in GOVERNMENT_NOUNS | {"same"}:
             # 'the Government has denied …': the government named most often so far
             return self._salient_body(ctx, r.start, lambda e: e.sector == "GOV") or r
-        if 1 <= len(ws) <= 2 and ws[-1] in MEMBER_NOUNS and ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+        if short and head in MEMBER_NOUNS:
             # 'the officers searched the flat': the body of the last 'officers of X'
-            rx = re.compile(rf"\b{re.escape(ws[-1])}\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:of\s+(?:the\s+)?)?$")
+            rx = re.compile(rf"\b{re.escape(head)}\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:of\s+(?:the\s+)?)?$")
             for m in reversed(ctx.doc.mentions):
                 if m.end <= r.start and r.start - m.start < 3000 and m.entity in ctx.ents \
                         and rx.search(ctx.doc.text[max(0, m.start - 60):m.start].lower()):
                     return self._role(ctx, m)
             return r
-        if len(ws) <= 3 and ws and ws[-1] in DOCUMENT_NOUNS and \
-                ctx.doc.text[max(0, r.start - 4):r.start].lower() == "the ":
+        if head in DOCUMENT_NOUNS:
             # 'the statement notes', 'the report says': its named author, else who last spoke
-            return self._author(ctx, ws[-1], r.start) or self._last_source(ctx, r.start) \
+            return self._author(ctx, head, r.start) or self._last_source(ctx, r.start) \
                 or ctx.speaker or ctx.last_org or r
-        if not ws or len(ws) > 3 or ctx.doc.text[max(0, r.start - 4):r.start].lower() != "the ":
-            return r
-        if ws[-1] in ROLE_NOUNS:
+        if head in ROLE_NOUNS:
             return self._last_person(ctx, spoke=True) or r
-        if len(ws) <= 2 and ws[-1] in GENERIC_ORG_NOUNS:
+        if short and head in GENERIC_ORG_NOUNS:
             # 'the organisation documented …': the non-state body named most often so far
             return self._salient_body(ctx, r.start, lambda e: e.kind in ("organization", "igo")
                                       and e.sector != "GOV") or r
-        if len(ws) <= 2:
+        if short:
             # 'the Cabinet', 'the court': the body last named with that head word
-            return self._body_named(ctx, ws[-1], r.start) or r
+            return self._body_named(ctx, head, r.start) or r
         return r
 
     def _salient_body(self, ctx: _Ctx, pos: int, ok) -> Role | None:
@@ -760,7 +760,6 @@ class EventStage:
             if actor is not None:
                 prev_actor = actor
                 self._track(ctx, actor, p.type, ctx.coord if actor is own else None)
-            m = p.match
             enabling = self._enabling(ctx, p, toks, words, mtoks, sent, actor)
             if enabling is not None:
                 events.append(enabling)
@@ -786,7 +785,6 @@ class EventStage:
             subj = events[0].actor if events else self._clause_subject(ctx, toks, words, mtoks, len(toks))
             if subj is None and not matches and 1 <= len(toks) - 1 <= 8 and toks[0].raw[:1].isupper() \
                     and words[0] not in PREPS and words[-2] not in PREPS:  # not 'In view of:'
-
                 subj = _np_role(toks[:-1], text)  # 'The United Transitional Cabinet of Belarus:'
             ctx.framing_roles[sent.id] = (subj or speaker, [])
             if framers:
@@ -1102,15 +1100,14 @@ class EventStage:
         # 'has no plans to send troops': negated, and not a plan for the future
         no_plan = any(_contains(group, c) for c in self.negating_phrases)
         neg = neg or no_plan
+        cs = _clause_start(words, vg)
         if not neg and p.match.trigger.kind != "noun":
-            cs = _clause_start(words, vg)
             # ('No country supports …'; not 'X has no plans to …, and will take up arms …')
-            cs = max([cs] + [i + 1 for i in range(cs, vg) if words[i] in ("and", "but", ",")])
-            if any(w in ("no", "nobody", "none", "neither") for w in words[cs:vg]):
+            conjunct = max([cs] + [i + 1 for i in range(cs, vg) if words[i] in ("and", "but", ",")])
+            if any(w in ("no", "nobody", "none", "neither") for w in words[conjunct:vg]):
                 neg = True
         if neg:
             p.aux.add("negation")
-        cs = _clause_start(words, vg)
         clause_pre = words[cs:m.head]
         window = clause_pre if kind == "noun" else words[max(0, vg - 2):m.head]
         if _has_cue(window, self._future_idx) and not no_plan:
@@ -1481,11 +1478,11 @@ class EventStage:
                 ant = [x for x in mtoks if x[1] <= rel and x[1] >= rel - 2]
                 if ant:
                     # 'Lithuania and Latvia, which have shared …': the first conjunct
-                    k = mtoks.index(ant[-1])
+                    last = k = mtoks.index(ant[-1])
                     while k > 0 and all(w in (",", "and", "the") for w in words[mtoks[k - 1][1]:mtoks[k][0]]) \
                             and "and" in words[mtoks[k - 1][1]:ant[-1][0]]:
                         k -= 1
-                    ctx.coord = [self._role(ctx, x[2]) for x in mtoks[k + 1:mtoks.index(ant[-1]) + 1]]
+                    ctx.coord = [self._role(ctx, x[2]) for x in mtoks[k + 1:last + 1]]
                     return self._role(ctx, mtoks[k][2])
                 np = _np_tail(_strip_quantity(self._np_before(toks, words, max(0, rel - 6), rel)))
                 if np and np[-1].w in HUMAN_NOUNS | AGENT_NOUNS | GOVERNMENT_NOUNS and not any(t.w in PRONOUNS for t in np):
