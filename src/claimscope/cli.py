@@ -23,15 +23,28 @@ BoilerplateOpt = Annotated[Optional[list[Path]], typer.Option(
     "--boilerplate", help="Extra boilerplate-pattern YAML file (repeatable).", exists=True, dir_okay=False)]
 TriggersOpt = Annotated[Optional[list[Path]], typer.Option(
     "--triggers", help="Extra trigger-lexicon YAML file (repeatable).", exists=True, dir_okay=False)]
+NlpOpt = Annotated[Optional[str], typer.Option(
+    "--nlp", envvar="CLAIMSCOPE_NLP",
+    help="spaCy English pipeline: installed package name or path (default en_core_web_sm).")]
+ModelOpt = Annotated[Optional[Path], typer.Option(
+    "--model", help="Trained trigger model (.npz) instead of the bundled one.", exists=True, dir_okay=False)]
+CombineOpt = Annotated[str, typer.Option(
+    "--combine", help="Event candidates from: rules, model or both.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
-def _pipeline(kb, boilerplate, triggers, **read_opts):
+def _pipeline(kb, boilerplate, triggers, nlp=None, model=None, combine="both", **read_opts):
     from claimscope.pipeline import Pipeline, PipelineConfig
     from claimscope.read import ReadOptions
 
-    return Pipeline(PipelineConfig(kb_files=list(kb or []), boilerplate_files=list(boilerplate or []),
-                                   lexicon_files=list(triggers or []), read=ReadOptions(**read_opts)))
+    if combine not in ("rules", "model", "both"):
+        raise typer.BadParameter("must be rules, model or both", param_hint="--combine")
+    config = PipelineConfig(kb_files=list(kb or []), boilerplate_files=list(boilerplate or []),
+                            lexicon_files=list(triggers or []), read=ReadOptions(**read_opts),
+                            nlp=nlp, combine=combine)
+    if model is not None:
+        config.model = model
+    return Pipeline(config)
 
 
 def _err(message: str) -> None:
@@ -51,6 +64,7 @@ def analyze(
     max_bytes: Annotated[int, typer.Option(help="Per-document size limit in bytes.")] = 10 * 1024 * 1024,
     timeout: Annotated[float, typer.Option(help="URL fetch timeout in seconds.")] = 10.0,
     kb: KbOpt = None, boilerplate: BoilerplateOpt = None, triggers: TriggersOpt = None,
+    nlp: NlpOpt = None, model: ModelOpt = None, combine: CombineOpt = "both",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -67,7 +81,7 @@ def analyze(
         raise typer.BadParameter("must be json or jsonl", param_hint="--format")
     if fmt is None and db is None:
         db = Path("claimscope.db")
-    pipeline = _pipeline(kb, boilerplate, triggers, max_bytes=max_bytes, url_timeout=timeout)
+    pipeline = _pipeline(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes, url_timeout=timeout)
     store = Store(db) if db else None
     counts: Counter = Counter()
     types: Counter = Counter()
@@ -220,14 +234,39 @@ def stats(
 def eval_command(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL (SPEC §5).", exists=True, dir_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    compare: Annotated[Optional[Path], typer.Option(
+        "--compare", help="Score this gold file against GOLD (annotator vs annotator) instead of the "
+                          "pipeline.", exists=True, dir_okay=False)] = None,
     kb: KbOpt = None, boilerplate: BoilerplateOpt = None, triggers: TriggersOpt = None,
+    nlp: NlpOpt = None, model: ModelOpt = None, combine: CombineOpt = "both",
     debug: DebugOpt = False,
 ) -> None:
-    """Score the pipeline against hand-coded gold documents (events, actors, dates, times)."""
-    from claimscope.evaluate import evaluate, render_table
+    """Score the pipeline (or, with --compare, a second annotator) against hand-coded gold
+    documents: events, per-type confusion, actors, dates, times."""
+    from claimscope.evaluate import compare_gold, evaluate, render_table
 
-    report = evaluate(gold, _pipeline(kb, boilerplate, triggers))
+    if compare is not None:
+        report = compare_gold(gold, compare)
+    else:
+        report = evaluate(gold, _pipeline(kb, boilerplate, triggers, nlp, model, combine))
     typer.echo(json.dumps(report, indent=2) if as_json else render_table(report))
+
+
+@app.command("train", epilog="Example: claimscope train corpus/gold/train.jsonl --out triggers.npz")
+def train_command(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files to learn from.", exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the model (.npz).")],
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.3,
+    nlp: NlpOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Train the trigger model (which tokens carry an event, of which type) from gold files.
+    Needs scikit-learn: pip install -e '.[train]'."""
+    from claimscope.pipeline import Pipeline, PipelineConfig
+    from claimscope.train import train
+
+    summary = train(list(gold), out, Pipeline(PipelineConfig(nlp=nlp, model=None)), c=c)
+    typer.echo(json.dumps(summary, indent=2))
 
 
 def _mount_subapps() -> None:

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from claimscope.model import Document, Event, RawDocument, Role
+from claimscope.model import Document, Entity, Event, RawDocument, Role
 
 AUX_VALUES = ("negation", "hypothetical", "future", "historical")
 
@@ -97,13 +97,16 @@ def resolve_gold_file(gold_path: Path, file: str) -> Path:
         if p.exists():
             return p
     else:
-        for base in (gold_path.parent, gold_path.parent.parent, Path.cwd()):
+        # the gold file's folder and its ancestors, then a `shared/` folder beside any of them
+        # (repo gold files name texts of ../shared/corpus as "corpus/train/001.txt")
+        ancestors = [gold_path.resolve().parent, *gold_path.resolve().parent.parents]
+        for base in [*ancestors, Path.cwd(), *(a / "shared" for a in ancestors)]:
             cand = base / p
             if cand.exists():
                 return cand
     raise FileNotFoundError(
-        f"{gold_path}: gold file {file!r} not found relative to {gold_path.parent}, "
-        f"{gold_path.parent.parent} or {Path.cwd()}")
+        f"{gold_path}: gold file {file!r} not found relative to {gold_path.parent}, its parents, "
+        f"a shared/ folder beside them, or {Path.cwd()}")
 
 
 def read_gold(gold_path: Path) -> list[dict[str, Any]]:
@@ -235,6 +238,7 @@ class _Acc:
         self.ent_pred_tp = self.ent_pred = self.ent_gold_tp = self.ent_gold = 0
         self.dates = [0, 0]
         self.time_tp = self.time_pred = self.time_gold = 0
+        self.confusion: Counter[tuple[str, str]] = Counter()  # (gold type, type predicted there)
 
 
 def _score_document(doc: Document, gold: dict[str, Any], acc: _Acc) -> dict[str, Any]:
@@ -249,9 +253,14 @@ def _score_document(doc: Document, gold: dict[str, Any], acc: _Acc) -> dict[str,
     found = 0
     missed: list[str] = []
     wrong_actor: list[dict[str, Any]] = []
+    used_pred = {mi for mi in matches if mi is not None}
+    folded = [fold_ws(_span_text(doc, ev)) for ev in doc.events]
     for g, mi in zip(gold_events, matches):
         if mi is None:
             missed.append(f"{g.get('type')}: {g.get('where')}")
+            where = fold_ws(g.get("where") or "")
+            other = next((i for i, f in enumerate(folded) if i not in used_pred and where and where in f), None)
+            acc.confusion[(g.get("type"), doc.events[other].type if other is not None else "-")] += 1
             continue
         found += 1
         ev = doc.events[mi]
@@ -357,6 +366,8 @@ def evaluate_documents(pairs: Iterable[tuple[Document, dict[str, Any]]]) -> dict
         },
         "dates": _acc(*acc.dates),
         "times": _prf(acc.time_tp, acc.time_pred, acc.time_gold),
+        # missed gold events: the type an unmatched prediction over the same words had ("-": none)
+        "confusion": {f"{g} -> {p}": n for (g, p), n in acc.confusion.most_common()},
         "per_document": per_doc,
     }
     report["actors"]["f1"] = _f1(report["actors"]["precision"], report["actors"]["recall"])
@@ -382,6 +393,55 @@ def evaluate(gold_path: Path, pipeline: Analyzer) -> dict[str, Any]:
     report["gold"] = str(gold_path)
     report["failures"] = failures
     return report
+
+
+def compare_gold(reference: Path, other: Path) -> dict[str, Any]:
+    """Score a second annotator's gold file against a reference one (inter-annotator agreement)
+    with exactly the rules used for the pipeline: each of `other`'s events becomes a predicted
+    event whose span is the sentence holding its `where`, with its actors as linked entities."""
+    from claimscope.extract import extract, load_boilerplate
+    from claimscope.segment import segment
+
+    reference, other = Path(reference), Path(other)
+    theirs = {g["file"]: g for g in read_gold(other)}
+    boilerplate = load_boilerplate([])
+    pairs = []
+    for gold in read_gold(reference):
+        if gold["file"] not in theirs:
+            continue
+        path = resolve_gold_file(reference, gold["file"])
+        doc = segment(extract(RawDocument(str(path), data=path.read_bytes()), boilerplate))
+        pairs.append((_as_document(doc, theirs[gold["file"]]), gold))
+    report = evaluate_documents(pairs)
+    report["gold"] = f"{reference} (reference) vs {other}"
+    report["failures"] = []
+    return report
+
+
+def _as_document(doc: Document, coded: dict[str, Any]) -> Document:
+    """A gold line as if it were the pipeline's analysis of `doc`."""
+    ids: dict[str, str] = {}
+    for n, a in enumerate(coded.get("actors") or []):
+        ids[a["name"]] = f"a{n}"
+        doc.entities.append(Entity(f"a{n}", a["name"], "other", True, list(a.get("aliases") or []),
+                                   a.get("country"), a.get("sector")))
+
+    def role(name: str | None) -> Role | None:
+        return None if name is None else Role(ids.get(name), name, 0, 0, name)
+
+    for n, e in enumerate(coded.get("events") or []):
+        rx = _where_regex(e.get("where") or "")
+        m = rx.search(doc.text) if rx is not None else None
+        if m is None:
+            continue
+        sent = next((s for s in doc.sentences if s.start <= m.start() and m.end() <= s.end), None)
+        span = doc.span(sent.start, sent.end) if sent else doc.span(m.start(), m.end())
+        doc.events.append(Event(f"e{n}", e["type"], e.get("mode"), span, doc.span(m.start(), m.end()),
+                                sent.id if sent else -1, actor=role(e.get("actor")),
+                                recipients=[r for r in map(role, e.get("recipients") or []) if r],
+                                contexts=list(e.get("contexts") or []), aux=list(e.get("aux") or [])))
+    doc.published = coded.get("published")
+    return doc
 
 
 # --------------------------------------------------------------------------- table
@@ -429,6 +489,10 @@ def render_table(report: dict[str, Any], per_document: bool = False) -> str:
         f"TIMES   P {_fmt(t['precision'])}  R {_fmt(t['recall'])}  F1 {_fmt(t['f1'])}"
         f"  (tp {t['tp']}, pred {t['pred']}, gold {t['gold']})",
     ]
+    confusion = [(k, n) for k, n in report.get("confusion", {}).items() if not k.endswith("-> -")]
+    if confusion:
+        lines += ["", "missed gold events predicted with another type (gold -> predicted):",
+                  "  " + ", ".join(f"{k} {n}" for k, n in confusion[:16])]
     if report.get("failures"):
         lines.append(f"FAILURES {len(report['failures'])}: "
                      + "; ".join(f"{x['file']}: {x['reason']}" for x in report["failures"]))

@@ -137,6 +137,8 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
+    # sentence id -> parsed tokens (claimscope.parse.Token); working state, never serialised
+    parses: dict[int, Any] = field(default_factory=dict)
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start:sentence.end]

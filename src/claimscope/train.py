@@ -1,0 +1,148 @@
+"""`claimscope train`: fit the trigger model (events/learned.py) on gold files.
+
+Each gold document is analysed up to the parse; every candidate token gets a label: the gold
+type when it is the trigger of a gold event, else NONE. A gold event's trigger is found in the
+tokens its `where` covers: the lexicon trigger of the same type there, else the verb highest in
+the tree, else the highest noun or adjective. Needs scikit-learn (`pip install -e '.[train]'`).
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from claimscope.evaluate import fold_ws, resolve_gold_file
+from claimscope.events.learned import NONE, TriggerModel, candidates, features
+from claimscope.events.syntax import Tree
+from claimscope.model import RawDocument
+
+MIN_FEATURE_COUNT = 2
+
+
+def _trigger_token(tree: Tree, lo: int, hi: int, etype: str, rules: dict) -> int | None:
+    inside = [t for t in tree.toks if lo <= t.start and t.end <= hi]
+    if not inside:
+        return None
+    same = [t.i for t in inside if t.i in rules and rules[t.i].type == etype]
+    if same:
+        return same[0]
+
+    def depth(i: int) -> int:
+        return sum(1 for _ in tree.ancestors(i))
+
+    for pos in (("VERB",), ("NOUN", "ADJ", "PROPN")):
+        cands = [t.i for t in inside if t.pos in pos]
+        if cands:
+            return min(cands, key=depth)
+    return None
+
+
+def examples(gold_files: list[Path], pipeline, lemmas_out: Counter | None = None):
+    """(features, label) for every candidate token of every gold document, grouped by document."""
+    docs = []
+    for gold in gold_files:
+        for line in Path(gold).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                g = json.loads(line)
+                docs.append((resolve_gold_file(gold, g["file"]), g))
+    out = []
+    for path, g in docs:
+        doc = pipeline.analyze(RawDocument(str(path), data=path.read_bytes()))
+        text = doc.text
+        sent_trees = {s.id: (Tree(doc.parses[s.id]), s.kind) for s in doc.sentences if s.id in doc.parses}
+        labelled: dict[tuple[int, int], str] = {}
+        for ev in g.get("events", []):
+            where = fold_ws(ev["where"])
+            for s in doc.sentences:
+                if s.id not in sent_trees:
+                    continue
+                stext = text[s.start:s.end]
+                folded = fold_ws(stext)
+                if where not in folded:
+                    continue
+                # map the folded match back to character offsets of the sentence
+                k = _unfold_index(stext, folded.index(where))
+                k_end = _unfold_index(stext, folded.index(where) + len(where))
+                tree = sent_trees[s.id][0]
+                rules = pipeline.events.rule_preds(tree)
+                i = _trigger_token(tree, s.start + k, s.start + k_end, ev["type"], rules)
+                if i is not None and (s.id, i) not in labelled:
+                    labelled[(s.id, i)] = ev["type"]
+                    if lemmas_out is not None and tree.toks[i].pos in ("NOUN", "ADJ"):
+                        lemmas_out[tree.toks[i].lemma] += 1
+                break
+        out.append((path, labelled, sent_trees))
+    return out
+
+
+def _unfold_index(s: str, k: int) -> int:
+    """The index in `s` of the k-th character of fold_ws(s)."""
+    n = 0
+    i = 0
+    while i < len(s) and s[i].isspace():
+        i += 1
+    prev_space = False
+    while i < len(s):
+        if s[i].isspace():
+            if not prev_space:
+                if n == k:
+                    return i
+                n += 1
+            prev_space = True
+        else:
+            if n == k:
+                return i
+            n += 1
+            prev_space = False
+        i += 1
+    return len(s)
+
+
+def build_matrix(docs, pipeline, trigger_lemmas: frozenset[str]):
+    rows: list[list[str]] = []
+    labels: list[str] = []
+    for _path, labelled, sent_trees in docs:
+        for sid, (tree, kind) in sent_trees.items():
+            rules = pipeline.events.rule_preds(tree)
+            pos = {i: lab for (s, i), lab in labelled.items() if s == sid}
+            cands = set(candidates(tree, rules, trigger_lemmas)) | set(pos)
+            for i in sorted(cands):
+                rows.append(features(tree, i, rules, kind))
+                labels.append(pos.get(i, NONE))
+    return rows, labels
+
+
+def train(gold_files: list[Path], out: Path, pipeline=None, c: float = 0.3, seed: int = 0,
+          veto: float = 0.8, add: float = 0.6) -> dict:
+    """Fit and save the model; return a summary (examples, labels, features)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    if pipeline is None:
+        from claimscope.pipeline import Pipeline, PipelineConfig
+
+        pipeline = Pipeline(PipelineConfig(model=None))
+    random.seed(seed)
+    noun_lemmas: Counter = Counter()
+    docs = examples(gold_files, pipeline, noun_lemmas)
+    trigger_lemmas = frozenset(lem for lem, n in noun_lemmas.items() if n >= 1)
+    rows, labels = build_matrix(docs, pipeline, trigger_lemmas)
+    counts = Counter(f for r in rows for f in set(r))
+    vocab = {f: n for n, f in enumerate(sorted(f for f, k in counts.items() if k >= MIN_FEATURE_COUNT))}
+    data, indices, indptr = [], [], [0]
+    for r in rows:
+        idx = sorted({vocab[f] for f in r if f in vocab})
+        indices.extend(idx)
+        data.extend([1.0] * len(idx))
+        indptr.append(len(indices))
+    x = csr_matrix((np.array(data, dtype=np.float32), indices, indptr), shape=(len(rows), len(vocab)))
+    clf = LogisticRegression(C=c, max_iter=2000, random_state=seed)
+    clf.fit(x, labels)
+    model = TriggerModel(vocab, [str(k) for k in clf.classes_], clf.coef_.T.astype(np.float32),
+                         clf.intercept_.astype(np.float32), trigger_lemmas, veto=veto, add=add)
+    model.save(out)
+    return {"documents": len(docs), "examples": len(rows), "features": len(vocab),
+            "labels": dict(Counter(labels)), "out": str(out)}
