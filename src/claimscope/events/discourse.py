@@ -12,6 +12,7 @@ linear in the length of the document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +121,8 @@ class Discourse:
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.doc.mentions, key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self.mentions]
+        self._sentence_starts = [s.start for s in self.doc.sentences]
         self._find_quote_speakers()
         self.speaker = self._issuer()
         self.lead_person, self.lead_body = self._lead()
@@ -152,7 +155,16 @@ class Discourse:
         return e is not None and e.kind == "person"
 
     def mentions_between(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        a = bisect_left(self._mention_starts, start)
+        b = bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[a:b] if m.end <= end]
+
+    def mentions_before(self, pos: int, window: int = LOOKBACK_CHARS) -> list[Mention]:
+        """Mentions starting in the `window` characters before `pos`, in text order."""
+        return self.mentions_between(max(0, pos - window), pos)
+
+    def sentence_at(self, pos: int) -> int:
+        return max(0, bisect_right(self._sentence_starts, pos) - 1)
 
     # ------------------------------------------------------------ issuer
     def _issuer(self) -> Role | None:
@@ -165,8 +177,8 @@ class Discourse:
             if not mt or mt.start() > 40:
                 continue
             a = s.start + mt.end()
-            for m in self.mentions:
-                if a <= m.start < a + 60 and m.end <= s.end and m.entity in self.ents and (
+            for m in self.mentions_between(a, a + 60):
+                if m.end <= s.end and m.entity in self.ents and (
                         m.start < a + 12 or re.fullmatch(r"(?:[A-Z][\w’'-]*\s+)*", doc.text[a:m.start])):
                     role = self.role(m)
                     if self.ents[m.entity].kind == "person":
@@ -237,11 +249,13 @@ class Discourse:
             i = k + 1
 
     def _tokens(self, start: int, end: int):
-        for s in self.doc.sentences:
-            if s.end > start and s.start < end:
-                for t in self.doc.parses.get(s.id, ()):
-                    if start <= t.start and t.end <= end:
-                        yield t
+        sents = self.doc.sentences
+        k = self.sentence_at(start)
+        while k < len(sents) and sents[k].start < end:
+            for t in self.doc.parses.get(sents[k].id, ()):
+                if start <= t.start and t.end <= end:
+                    yield t
+            k += 1
 
     def attribution(self, start: int, end: int, before: bool = False) -> Role | None:
         """The speaker in an attribution clause between `start` and `end`: the subject of a
@@ -363,9 +377,8 @@ class Discourse:
             return self._salient(r.start, lambda e: e.sector == "GOV") or r
         if short and has("member"):
             rx = re.compile(rf"\b{re.escape(word)}\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:of\s+(?:the\s+)?)?$")
-            for m in reversed(self.mentions):
-                if m.end <= r.start and r.start - m.start < LOOKBACK_CHARS and m.entity in self.ents \
-                        and rx.search(self.doc.text[max(0, m.start - 60):m.start].lower()):
+            for m in reversed(self.mentions_before(r.start)):
+                if m.entity in self.ents and rx.search(self.doc.text[max(0, m.start - 60):m.start].lower()):
                     return self.role(m)
             return r
         if has("document"):
@@ -381,11 +394,8 @@ class Discourse:
     def _salient(self, pos: int, ok) -> Role | None:
         """The non-person entity accepted by `ok` named most often before `pos` (latest on a tie)."""
         seen: dict[str, tuple[int, Mention]] = {}
-        for m in self.mentions:
-            if m.end > pos:
-                break
-            if pos - m.start < 4 * LOOKBACK_CHARS and (e := self.ents.get(m.entity)) is not None \
-                    and e.kind != "person" and ok(e):
+        for m in self.mentions_before(pos, 4 * LOOKBACK_CHARS):
+            if (e := self.ents.get(m.entity)) is not None and e.kind != "person" and ok(e):
                 seen[m.entity] = (seen.get(m.entity, (0, m))[0] + 1, m)
         if not seen:
             return None
@@ -393,11 +403,7 @@ class Discourse:
 
     def _body_named(self, word: str, pos: int) -> Role | None:
         """The body last named before `pos` whose name has `word` ('the cabinet')."""
-        for m in reversed(self.mentions):
-            if m.end > pos or m.start == pos:
-                continue
-            if pos - m.start > LOOKBACK_CHARS:
-                break
+        for m in reversed(self.mentions_before(pos)):
             e = self.ents.get(m.entity)
             if e is not None and e.kind not in ("person", "country") and word in e.name.lower().split():
                 return self.role(m)
@@ -412,7 +418,8 @@ class Discourse:
             by = text.find(" by ", a, min(pos, a + 80))
             if by < 0 or any(c in text[a:by] for c in ".;!?"):
                 continue
-            m = next((m for m in self.mentions if by + 4 <= m.start <= by + 12 and m.entity in self.ents), None)
+            m = next((m for m in self.mentions_between(by + 4, by + 60) if m.start <= by + 12 and m.entity in self.ents),
+                     None)
             if m is not None:
                 return self.role(m)
         return None
@@ -420,7 +427,7 @@ class Discourse:
     def _last_source(self, pos: int) -> Role | None:
         """The named speaker of the nearest earlier sentence (at most six back)."""
         sents = self.doc.sentences
-        cur = next((s.id for s in sents if s.start <= pos < s.end), len(sents))
+        cur = self.sentence_at(pos)
         for s in reversed(sents[max(0, cur - 6):cur]):
             sp = self.quote_speakers.get(s.id)
             if sp is None and s.kind != "heading":
