@@ -77,10 +77,14 @@ def same(a: Role | None, b: Role | None) -> bool:
     return a.name.lower() == b.name.lower()
 
 
+COLLECTIVES = frozenset({"people", "police", "media", "personnel", "staff", "military", "public", "youth",
+                         "children", "men", "women", "militia", "clergy", "authorities"})
+
+
 def plural(r: Role) -> bool:
     """A subject 'they' can refer to: a plural noun phrase or a collective."""
     w = r.text.split()[-1].lower() if r.text.split() else ""
-    if r.entity is not None and r.entity.endswith("-people"):
+    if (r.entity is not None and r.entity.endswith("-people")) or w in COLLECTIVES:
         return True
     return w.endswith("s") and not w.endswith(("ss", "us", "is")) and (r.entity is None or not r.text[:1].isupper())
 
@@ -110,12 +114,12 @@ class Discourse:
     speaker: Role | None = None  # the speaking organisation ("we")
     person_speaker: Role | None = None  # the person who speaks as "I" (a person issuer)
     quote_speakers: dict[int, Role] = field(default_factory=dict)  # sentence id -> speaker
-    last_org: Role | None = None
+    orgs: list[Role] = field(default_factory=list)  # bodies that acted or were acted upon, latest last
     last_person: Role | None = None
     persons: list[Role] = field(default_factory=list)  # persons as subjects or speakers, latest last
     speakers: list[Role] = field(default_factory=list)  # persons who spoke, latest last
     quote_speaker: Role | None = None  # the speaker of the sentence being coded, if quoted
-    last_plural: Role | None = None
+    plurals: list[Role] = field(default_factory=list)  # plural actors and recipients, latest last
     last_speech: Role | None = None
     sentence_subjects: list[tuple[int, Role]] = field(default_factory=list)  # (token, role) so far
 
@@ -310,17 +314,17 @@ class Discourse:
     def track(self, actor: Role, etype: str) -> None:
         """Record who acted or spoke, for later pronouns and descriptions."""
         if plural(actor):
-            self.last_plural = actor
+            self.plurals = [x for x in self.plurals if not same(x, actor)][-5:] + [actor]
         e = self.ents.get(actor.entity) if actor.entity else None
         kind = e.kind if e else None
         if kind == "person":
             self.last_person = actor
             self.add_person(actor, spoke=etype in SPEAKING_TYPES)
         elif kind in ("organization", "igo", "country", "group"):
-            self.last_org = actor
+            self.orgs = [x for x in self.orgs if not same(x, actor)][-5:] + [actor]
         elif actor.entity:
             self.last_person = self.last_person or actor
-            self.last_org = self.last_org or actor
+            self.orgs = self.orgs or [actor]
         if etype in SPEECH_TYPES and actor.entity:
             self.last_speech = actor
 
@@ -342,21 +346,24 @@ class Discourse:
             return self.last_person
         return None
 
-    def pronoun(self, w: str, speaker: Role | None, speech: bool = False) -> Role | None:
-        """A pronoun the actors stage left unresolved (SPEC §3 rule 5); never a guess."""
+    def pronoun(self, w: str, speaker: Role | None, speech: bool = False, exclude: Role | None = None
+                ) -> Role | None:
+        """A pronoun the actors stage left unresolved (SPEC §3 rule 5); never a guess. An object
+        pronoun is not its own clause's subject (`exclude`: 'the police beat them')."""
         w = w.lower()
         if w in FIRST_PERSON:
             if speaker is None and self.quote_speaker is None:  # a speech or statement with no issuer
                 return self.lead_person if w in ("i", "my", "me", "myself") else (self.lead_body or self.lead_person)
             return speaker
         if w in ("it", "its"):
-            if speech and self.last_speech is not None and not self.is_person(self.last_speech):
+            if speech and self.last_speech is not None and not self.is_person(self.last_speech) \
+                    and not same(self.last_speech, exclude):
                 return self.last_speech
-            return self.last_org
+            return next((r for r in reversed(self.orgs) if not same(r, exclude)), None)
         if w in ("he", "she", "his", "her", "him"):
             return self.previous_person()
         if w in ("they", "their", "them"):
-            return self.last_plural
+            return next((r for r in reversed(self.plurals) if not same(r, exclude)), None)
         return None
 
     def definite(self, r: Role | None) -> Role | None:
@@ -382,7 +389,7 @@ class Discourse:
                     return self.role(m)
             return r
         if has("document"):
-            return self._author(word, r.start) or self._last_source(r.start) or self.speaker or self.last_org or r
+            return self._author(word, r.start) or self._last_source(r.start) or self.speaker or (self.orgs[-1] if self.orgs else None) or r
         if has("role"):
             return self.previous_person(spoke=True) or r
         if short and has("generic_org"):

@@ -152,6 +152,13 @@ class EventStage:
             for t in toks if t.dep in ("nsubj", "nsubjpass") and t.lower not in PRONOUNS and (
                 (t.i in tok_mention and tok_mention[t.i].entity in disc.ents) or t.pos == "PROPN")]
         disc.sentence_subjects = [(i, r) for i, r in disc.sentence_subjects if r is not None]
+        for t in toks:  # plural people named as subject or object: what a later 'they'/'them' is
+            if t.dep in ("nsubj", "nsubjpass", "dobj", "pobj") and t.tag == "NNS" and t.lemma in self.nouns["human"] \
+                    and t.i not in tok_mention:
+                lo, hi = tree.np_core(t.i)
+                r = unlinked(doc, toks[lo].start, toks[hi].end)
+                if r is not None:
+                    disc.track(r, "")
         preds = self._candidates(tree, sent.kind)
         self._structure(tree, preds, words)
         preds = [p for p in preds if not p.drop]
@@ -181,6 +188,8 @@ class EventStage:
                 actor = framing[sent.parent][1]
             if actor is not None:
                 disc.track(actor, p.type)
+            for r in recips:  # who was acted upon is who a later 'they'/'them'/'he' may be
+                disc.track(r, "")
             t0, t1 = toks[p.start], toks[p.end - 1]
             events.append(Event("", p.type, p.mode, _span(doc, sent.start, sent.end), _span(doc, t0.start, t1.end),
                                 sent.id, actor=actor, recipients=recips, object=obj,
@@ -548,6 +557,8 @@ class EventStage:
             actor_tok = self._nominal_actor(tree, p.head)
             recips = tree.prep_objects(p.head, "of", "against", "on", "with", "to", "for") \
                 if p.type != "REQUEST" else tree.prep_objects(p.head, "to", "on")
+            if t.dep in ("nsubjpass", "dobj") and p.type != "REQUEST":  # 'cases were opened against X'
+                recips += tree.prep_objects(t.head, "against", "into")
             if actor_tok is not None:
                 recips = [r for r in recips if r.i != actor_tok.i]
         else:
@@ -569,6 +580,8 @@ class EventStage:
                 actor_tok = self._nominal_actor(tree, actor_tok.i) or actor_tok
             if patient is not None and p.type not in ("REQUEST", "ASSERT"):
                 recips.append(patient)
+                if patient.pos == "NOUN" and patient.lemma not in self.actor_nouns:  # 'cases were opened
+                    recips += tree.prep_objects(patient.i, "against", "on", "for", "with", "to")  # against X'
             if not tree.is_passive(p.head):
                 recips += tree.children(p.head, "dobj", "dative")
                 for d in tree.children(p.head, "dobj"):  # 'opened proceedings against X', 'the blackmail of X'
@@ -599,6 +612,9 @@ class EventStage:
                         recips += tree.prep_objects(d.i, "with")
             elif not recips and p.type != "REQUEST":
                 recips += tree.prep_objects(c.head, "with", "against", "to")
+        if not p.content and p.type in ("REJECT", "AGREE", "SUPPORT", "THREATEN", "CONCEDE") and not recips:
+            for x in tree.children(p.head, "xcomp"):  # 'declined to work with X', 'agreed to help X'
+                recips += tree.children(x.i, "dobj", "dative") + tree.prep_objects(x.i, "with", "to", "against")
         actor = self._role(disc, tree, actor_tok, tok_mention, speaker, p) if actor_tok is not None else None
         if actor is None and actor_tok is None and p.type in SPEECH_TYPES | {"THREATEN"} and (
                 t.pos != "NOUN" or evaluative):
@@ -610,7 +626,7 @@ class EventStage:
             actor = speaker
         roles: list[Role] = []
         for r in self._expand(tree, recips):
-            role = self._role(disc, tree, r, tok_mention, speaker, p, recipient=True)
+            role = self._role(disc, tree, r, tok_mention, speaker, p, recipient=True, exclude=actor)
             if role is not None and not same(role, actor) and not any(same(role, x) for x in roles):
                 roles.append(role)
         if p.type == "ACCUSE" and not roles:  # 'condemned Y's attack on Z', 'regards X's decision as
@@ -740,7 +756,7 @@ class EventStage:
         return None
 
     def _role(self, disc: Discourse, tree: Tree, tok: Token, tok_mention, speaker: Role | None, p: Pred,
-              recipient: bool = False) -> Role | None:
+              recipient: bool = False, exclude: Role | None = None) -> Role | None:
         """The entity (or description) a token stands for."""
         doc = disc.doc
         toks = tree.toks
@@ -768,7 +784,8 @@ class EventStage:
         if tok.lower in PRONOUNS:
             if tok.lower == "you":
                 return None
-            return self._antecedent(disc, tok) or disc.pronoun(tok.lower, speaker, speech=p.type in SPEECH_TYPES)
+            return self._antecedent(disc, tok) or disc.pronoun(tok.lower, speaker, speech=p.type in SPEECH_TYPES,
+                                                               exclude=exclude)
         if tok.lemma in self.nouns["quantity"]:  # 'a majority of Belarusians'
             of = tree.prep_objects(tok.i, "of")
             if of:
