@@ -80,6 +80,11 @@ def features(tree: Tree, i: int, rules: dict, kind: str = "sentence") -> list[st
     if any(a.dep == "pobj" and toks[a.head].lower in ("since", "after", "during", "amid", "following", "before")
            for a in [t, *anc[:2]]):
         f.append("background_pp")
+    f.append(f"path={t.dep}|{h.dep}")
+    f.append(f"lh={t.lemma}|{h.lemma}")
+    for j, q in rules.items():  # what else the sentence says ('condemned … the detention')
+        if j != i:
+            f.append(f"srule={q.type}")
     if i in rules:
         p = rules[i]
         f.append(f"rule={p.type}")
@@ -108,6 +113,7 @@ class TriggerModel:
         self.trigger_lemmas = trigger_lemmas
         self.veto = veto  # a rule match is dropped when P(no event) is at least this
         self.add = add  # an event only the model proposes needs P(no event) below this
+        self.switch = 0.5  # a rule match takes the model's type when its probability is at least this
         self.none = labels.index(NONE)
 
     @classmethod

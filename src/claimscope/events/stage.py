@@ -272,8 +272,9 @@ class EventStage:
     def _candidates(self, tree: Tree, kind: str) -> list[Pred]:
         """Rule matches and model predictions, combined as `self.combine` says: 'rules' keeps
         every lexicon match; 'model' keeps the tokens the model finds events (typed by it);
-        'both' keeps a rule match unless the model is sure it is no event, retypes it when the
-        model is sure of another type, and adds the events only the model finds."""
+        'both' keeps a rule match unless the model is sure it is no event (P(none) >= veto),
+        retypes it when the model prefers another type (P >= switch), and adds the events only
+        the model finds (P(none) < add)."""
         rules = self.rule_preds(tree)
         if self.model is None or self.combine == "rules":
             return sorted(rules.values(), key=lambda p: p.head)
@@ -288,7 +289,7 @@ class EventStage:
                     p = Pred(i, i, i + 1, label, None, [], confidence=round(1 - p_none, 2), by="model")
                 out.append(p)
             elif p_none < model.veto:
-                if label != p.type and prob >= model.veto:
+                if label != p.type and prob >= model.switch:
                     p = Pred(i, p.start, p.end, label, None, list(p.contexts), confidence=prob, by="model")
                 p.by = "both"
                 out.append(p)
