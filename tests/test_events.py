@@ -479,9 +479,10 @@ def test_trailing_attribution_is_not_an_event():
 # ------------------------------------------------------------------ possessives (round 4)
 
 def test_possessive_before_an_agent_noun_gives_the_description():
+    # descriptions are named as the text names them (docs/annotation.md, the gold's convention)
     doc = analyze("Every week Ruritania’s security forces detained dozens of students.")
     ev = only(doc, "COERCE")
-    assert ev.actor is not None and ev.actor.entity is None and ev.actor.name == "security forces"
+    assert ev.actor is not None and ev.actor.entity is None and ev.actor.name == "Ruritania’s security forces"
     doc = analyze("The Freedom Union’s Marta Kovac condemned the verdict.")
     assert only(doc, "ACCUSE").actor.entity == "kovac"
 
@@ -499,12 +500,14 @@ def test_quote_attribution_to_a_possessed_person_and_closing_quote_ends_the_clau
 
 # ------------------------------------------------------------------ description recipients (round 4)
 
-def test_object_describing_people_is_an_unlinked_recipient():
+def test_object_describing_people_is_an_unlinked_recipient_named_as_the_text_names_it():
     doc = analyze("The junta has sentenced four local activists to prison.")
     ev = only(doc, "SANCTION")
-    assert [(r.entity, r.name) for r in ev.recipients] == [(None, "local activists")]
+    assert [(r.entity, r.name) for r in ev.recipients] == [(None, "four local activists")]
     doc = analyze("The junta opened criminal proceedings against 20 exiled bloggers.")
-    assert [r.name for r in only(doc, "ACCUSE").recipients] == ["exiled bloggers"]
+    assert [r.name for r in only(doc, "ACCUSE").recipients] == ["20 exiled bloggers"]
+    doc = analyze("Ruritania sanctioned nine officials and three companies in Borduria.")
+    assert [r.name for r in only(doc, "SANCTION").recipients] == ["nine officials and three companies in Borduria"]
 
 
 def test_object_that_is_a_thing_is_not_a_recipient():
@@ -512,9 +515,9 @@ def test_object_that_is_a_thing_is_not_a_recipient():
     assert only(doc, "ACCUSE").recipients == []
 
 
-def test_passive_undergoer_drops_numbers():
+def test_passive_undergoer_is_its_description():
     doc = analyze("In the capital, three more volunteers have just been arrested.")
-    assert [r.name for r in only(doc, "COERCE").recipients] == ["volunteers"]
+    assert [r.name for r in only(doc, "COERCE").recipients] == ["three more volunteers"]
     doc = analyze("All four were detained in October.")
     assert only(doc, "COERCE").recipients == []
 

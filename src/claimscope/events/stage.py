@@ -626,7 +626,7 @@ class EventStage:
             recips = [actor_tok] if actor_tok is not None else []
             actor = speaker
         roles: list[Role] = []
-        for r in self._expand(tree, recips):
+        for r in self._expand(tree, recips, tok_mention):
             role = self._role(disc, tree, r, tok_mention, speaker, p, recipient=True, exclude=actor)
             if role is not None and not same(role, actor) and not any(same(role, x) for x in roles):
                 roles.append(role)
@@ -638,7 +638,7 @@ class EventStage:
                     a = tree.child(c.head, "nsubj") or tree.child(p.head, "dobj")
                     if a is not None and a.pos == "NOUN" and a.i not in tok_mention:
                         a = self._nominal_actor(tree, a.i, climb=False) or a
-                for x in self._expand(tree, [a] if a is not None else []):
+                for x in self._expand(tree, [a] if a is not None else [], tok_mention):
                     role = self._role(disc, tree, x, tok_mention, speaker, p, recipient=True)
                     if role is not None and not same(role, actor) and not any(same(role, y) for y in roles):
                         roles.append(role)
@@ -651,12 +651,18 @@ class EventStage:
         return actor, roles, obj
 
     @staticmethod
-    def _expand(tree: Tree, toks: list[Token]) -> list[Token]:
+    def _expand(tree: Tree, toks: list[Token], tok_mention) -> list[Token]:
+        """Recipients with their conjuncts ('X and Y'), except a coordination of descriptions
+        ('nine individuals and three entities'), which stays one recipient."""
         out: list[Token] = []
         for t in toks:
             if t.lemma == "part":  # 'a crime on the part of X'
                 t = next(iter(tree.prep_objects(t.i, "of")), t)
-            for c in tree.conjuncts(t.i):
+            conj = tree.conjuncts(t.i)
+            if t.pos == "NOUN" and t.i not in tok_mention and all(
+                    c.pos == "NOUN" and c.i not in tok_mention for c in conj):
+                conj = conj[:1]
+            for c in conj:
                 if c not in out:
                     out.append(c)
         return out
@@ -799,14 +805,7 @@ class EventStage:
         if not recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns and tok.ent not in (
                 "PERSON", "ORG", "GPE", "NORP") and not tok.text[:1].isupper():
             return None
-        lo, hi = tree.np_core(tok.i)
-        for j in range(lo, tok.i):  # 'four local activists', 'Ruritania’s security forces' -> the head phrase
-            t = toks[j]
-            if t.pos == "NUM" or t.lower in QUANTIFIERS or t.dep in ("nummod", "quantmod") or (
-                    t.dep == "poss" and tok.lemma in self.nouns["agent"]) or toks[j].dep == "case":
-                lo = j + 1
-            else:
-                break
+        lo, hi = tree.description(tok.i, with_conjuncts=recipient)
         role = unlinked(doc, toks[lo].start, toks[hi].end)
         return disc.definite(role)
 

@@ -80,6 +80,35 @@ class Tree:
             hi -= 1
         return lo, hi
 
+    def description(self, i: int, with_conjuncts: bool = False) -> tuple[int, int]:
+        """The words that describe who head i is, as a text would name them: numbers,
+        possessors, adjectives, prepositional and participial modifiers ('46 Belarusian
+        officials', 'governments across the world', 'Belarusians living abroad'), without relative
+        clauses, appositions or clauses; coordinated descriptions too when asked ('nine individuals
+        and three entities'). At most 12 tokens, else the core noun phrase."""
+        lo = hi = i
+        skip = ("relcl", "appos", "advcl", "punct", "cc", "ccomp", "parataxis") + (() if with_conjuncts else ("conj",))
+        for c in self.toks[i].children:
+            t = self.toks[c]
+            if t.dep in skip or (t.dep == "conj" and t.pos != "NOUN"):
+                continue
+            if t.dep == "acl" and (t.tag not in ("VBG", "VBN") or any(
+                    x.dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in self.children(c))):
+                continue
+            a, b = self.subtree(c)
+            lo, hi = min(lo, a), max(hi, b)
+        if with_conjuncts and hi > i:  # a coordination: up to the last conjunct's own description
+            last = self.conjuncts(i)[-1]
+            if last.i != i:
+                hi = max(i, self.description(last.i)[1])
+        while lo < i and self.toks[lo].pos in ("PUNCT", "CCONJ", "ADP") or self.toks[lo].dep == "det" and lo < i:
+            lo += 1
+        while hi > i and self.toks[hi].pos in ("PUNCT", "CCONJ", "ADP"):
+            hi -= 1
+        if hi - lo >= 12:
+            return self.np_core(i)
+        return lo, hi
+
     def conjuncts(self, i: int) -> list[Token]:
         """i and the tokens coordinated with it ('X and Y', 'X, Y and Z')."""
         out = [self.toks[i]]
