@@ -22,7 +22,8 @@ from claimscope.errors import DataFileError
 from claimscope.model import Document, Entity, Mention, Role
 
 NOUNS_FILE = Path(__file__).resolve().parent.parent / "data" / "nouns.yaml"
-NOUN_CLASSES = ("role", "government", "generic_org", "document", "member", "agent", "human", "quantity", "proxy")
+NOUN_CLASSES = ("role", "government", "generic_org", "document", "member", "agent", "human", "quantity", "proxy",
+                "title")
 
 ISSUER_RE = re.compile(r"(?:(?:joint|official|public)\s+)?(?:statement|appeal|resolution|declaration|address|"
                        r"remarks|speech|communiqu[eé]|press release|open letter)\s+(?:by|of|from)\s+(?:the\s+)?",
@@ -122,6 +123,8 @@ class Discourse:
     plurals: list[Role] = field(default_factory=list)  # plural actors and recipients, latest last
     last_speech: Role | None = None
     sentence_subjects: list[tuple[int, Role]] = field(default_factory=list)  # (token, role) so far
+    dateline_token: int = 0  # first token after the current sentence's dateline (0: none)
+    dateline_end: int = -1
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.doc.mentions, key=lambda m: m.start)

@@ -144,6 +144,8 @@ class EventStage:
         toks = tree.toks
         words = [norm(t.lower) for t in toks]
         tok_mention = _token_mentions(toks, mentions)
+        disc.dateline_token = self._dateline(tree)
+        disc.dateline_end = toks[disc.dateline_token - 1].end if disc.dateline_token else -1
         speaker = self._speaker(disc, sent, tree, tok_mention)
 
         disc.sentence_subjects = [
@@ -767,6 +769,9 @@ class EventStage:
         """The entity (or description) a token stands for."""
         doc = disc.doc
         toks = tree.toks
+        if tok.i < disc.dateline_token:  # 'KYIV, March 14 (Reuters) –' is where and when, not who;
+            after = [c for c in tree.children(tok.i, "appos", "conj") if c.i >= disc.dateline_token]
+            return self._role(disc, tree, after[0], tok_mention, speaker, p, recipient, exclude) if after else None
         if tok.ent in ("DATE", "TIME") or tok.lower in TIME_WORDS or any(
                 x.start <= tok.start < x.end for x in doc.times):
             return None
@@ -806,8 +811,24 @@ class EventStage:
                 "PERSON", "ORG", "GPE", "NORP") and not tok.text[:1].isupper():
             return None
         lo, hi = tree.description(tok.i, with_conjuncts=recipient)
+        if tok.pos == "PROPN":  # 'Interior Minister Vladislav Kondratovič' -> the name
+            while lo < tok.i and (toks[lo].lemma in self.nouns["title"] or toks[lo].pos in ("DET", "PUNCT")):
+                lo += 1
         role = unlinked(doc, toks[lo].start, toks[hi].end)
         return disc.definite(role)
+
+    @staticmethod
+    def _dateline(tree: Tree) -> int:
+        """The tokens of a leading dateline ('WARSAW, Sept 10 (PAP) –', 'MINSK/VILNIUS —'): the
+        index after its dash, or 0. A dateline has a word in capitals or a date before a dash."""
+        for t in tree.toks[:14]:
+            if t.text in ("–", "—", "-", "--") and t.i > 0:
+                before = tree.toks[:t.i]
+                if any((x.text.isupper() and len(x.text) > 2 and x.text.isalpha()) or x.text.split("/")[0].isupper()
+                       and len(x.text) > 3 for x in before) or any(x.lower in TIME_WORDS or x.pos == "NUM" for x in before):
+                    return t.i + 1
+                return 0
+        return 0
 
     @staticmethod
     def _np_offsets(tree: Tree, i: int) -> tuple[int, int]:
