@@ -30,8 +30,9 @@ test-fast: setup
 # gold sets (docs/evaluation.md). The bundled model is exactly what this writes.
 TRAIN_GOLD := corpus/gold/train.jsonl corpus/gold/blind1.jsonl tests/gold/heldout.jsonl \
 	tests/gold/heldout2.jsonl tests/gold/heldout3.jsonl tests/gold/extra.jsonl
+NLP ?=
 train: setup
-	$(BIN)/claimscope train $(TRAIN_GOLD) --out src/claimscope/data/models/triggers.npz
+	$(BIN)/claimscope train $(TRAIN_GOLD) --out src/claimscope/data/models/triggers.npz $(if $(NLP),--nlp $(NLP))
 
 bench: setup
 	$(BIN)/python bench/throughput.py
