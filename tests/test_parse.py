@@ -147,7 +147,8 @@ def test_make_train_reproduces_the_bundled_model(tmp_path):
     from claimscope.train import train
 
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
-    files = make.split("TRAIN_GOLD :=", 1)[1].split("\ntrain:", 1)[0].replace("\\\n", " ").split()
+    block = make.split("TRAIN_GOLD :=", 1)[1].replace("\\\n", " ")
+    files = block.split("\n", 1)[0].split()
     out = tmp_path / "m.npz"
     train([ROOT / f for f in files], out, Pipeline(PipelineConfig(model=None)))
     fresh, shipped = np.load(out), np.load(DEFAULT_MODEL)

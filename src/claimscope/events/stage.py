@@ -88,6 +88,7 @@ class Pred:
     confidence: float = 0.7
     drop: bool = False
     by: str = "rules"  # rules, model, both
+    args_from: int | None = None  # the token whose objects are the recipients, when not the head
 
 
 class EventStage:
@@ -397,6 +398,7 @@ class EventStage:
                 else:  # 'said it would support', 'stated that we reject': the speaker's act
                     p.type, p.mode = c.type, c.mode
                     p.aux |= c.aux
+                    p.args_from = c.head  # whom it concerns is in the content clause
             elif nouns:  # 'regards the decision as an attack': the speaker's accusation
                 p.type, p.mode = "ACCUSE", "allege"
         elif p.type == "AGREE":
@@ -575,6 +577,10 @@ class EventStage:
                 patient = self._nominal_actor(tree, actor_tok.i, climb=False)
                 actor_tok = None
                 evaluative = True
+            elif p.type == "ACCUSE" and p.trigger is not None and p.trigger.content:
+                # an allegation word outside a speech act ('Russia has violated …', 'the election
+                # was rigged'): the speaker's allegation against its subject
+                patient, actor_tok, evaluative = actor_tok, None, True
             if actor_tok is not None and actor_tok.pos == "NOUN" and actor_tok.i not in tok_mention and (
                     actor_tok.lemma in self.nouns["proxy"] | self.nouns["document"]
                     or actor_tok.lemma not in self.actor_nouns):
@@ -585,12 +591,16 @@ class EventStage:
                 recips.append(patient)
                 if patient.pos == "NOUN" and patient.lemma not in self.actor_nouns:  # 'cases were opened
                     recips += tree.prep_objects(patient.i, "against", "on", "for", "with", "to")  # against X'
-            if not tree.is_passive(p.head):
-                recips += tree.children(p.head, "dobj", "dative")
-                for d in tree.children(p.head, "dobj"):  # 'opened proceedings against X', 'the blackmail of X'
-                    if d.pos == "NOUN" and d.lemma not in self.actor_nouns:
+            head = p.args_from if p.args_from is not None else p.head
+            if not tree.is_passive(head):
+                recips += tree.children(head, "dobj", "dative")
+                for d in tree.children(head, "dobj"):  # 'opened proceedings against X', 'the blackmail of X',
+                    if d.pos == "NOUN" and d.lemma not in self.actor_nouns:  # 'shot down Russian drones'
                         recips += tree.prep_objects(d.i, "against", "on", "for", "with", "to")
                         recips += [o for o in tree.prep_objects(d.i, "of") if o.pos == "PROPN"]
+                        recips += [m for m in tree.children(d.i, "amod", "compound") if m.i in tok_mention]
+            if head != p.head:
+                recips += tree.prep_objects(head, *RECIPIENT_PREPS.get(p.type, ()))
             lo, hi = tree.subtree(p.head)
             recips += [o for t2 in toks[lo:hi + 1] if t2.lemma == "part" and tree.head(t2.i).lower == "on"
                        for o in tree.prep_objects(t2.i, "of")]  # 'a crime on the part of X'
@@ -804,8 +814,8 @@ class EventStage:
                 return self._role(disc, tree, of[0], tok_mention, speaker, p, recipient)
         if tok.pos not in ("NOUN", "PROPN") or tok.lower in RELATIVE_PRONOUNS:
             return None
-        if recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns and tok.ent not in (
-                "PERSON", "ORG", "GPE", "NORP"):
+        if recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns | self.nouns["quantity"] \
+                and tok.ent not in ("PERSON", "ORG", "GPE", "NORP"):
             return None
         if not recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns and tok.ent not in (
                 "PERSON", "ORG", "GPE", "NORP") and not tok.text[:1].isupper():

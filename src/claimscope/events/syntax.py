@@ -93,16 +93,18 @@ class Tree:
             if t.dep in skip or (t.dep == "conj" and t.pos != "NOUN"):
                 continue
             if t.dep == "acl" and (t.tag not in ("VBG", "VBN") or any(
-                    x.dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in self.children(c))):
-                continue
+                    x.dep in ("nsubj", "nsubjpass", "aux", "auxpass") for x in self.children(c))
+                    or self.subtree(c)[1] - self.subtree(c)[0] > 2):
+                continue  # 'Belarusians living abroad', not 'men suspected of organising … on Tuesday'
             a, b = self.subtree(c)
             lo, hi = min(lo, a), max(hi, b)
         if with_conjuncts and hi > i:  # a coordination: up to the last conjunct's own description
             last = self.conjuncts(i)[-1]
             if last.i != i:
                 hi = max(i, self.description(last.i)[1])
-        while lo < i and self.toks[lo].pos in ("PUNCT", "CCONJ", "ADP") or self.toks[lo].dep == "det" and lo < i:
-            lo += 1
+        while lo < i and (self.toks[lo].pos in ("PUNCT", "CCONJ") or (
+                self.toks[lo].pos == "ADP" and self.toks[lo].lower != "at") or self.toks[lo].dep == "det"):
+            lo += 1  # 'the people' -> 'people', but 'at least 40 people' stays
         while hi > i and self.toks[hi].pos in ("PUNCT", "CCONJ", "ADP"):
             hi -= 1
         if hi - lo >= 12:
