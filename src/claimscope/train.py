@@ -116,7 +116,7 @@ def build_matrix(docs, pipeline, trigger_lemmas: frozenset[str]):
 
 
 def train(gold_files: list[Path], out: Path, pipeline=None, c: float = 0.3, seed: int = 0,
-          veto: float = 0.8, add: float = 0.6) -> dict:
+          veto: float = 0.9, add: float = 0.4) -> dict:
     """Fit and save the model; return a summary (examples, labels, features)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression

@@ -105,7 +105,7 @@ class TriggerModel:
     """A trained trigger classifier. `predict(tree, rules)` -> {token index: (type | None, prob)}."""
 
     def __init__(self, vocab: dict[str, int], labels: list[str], weights: np.ndarray, bias: np.ndarray,
-                 trigger_lemmas: frozenset[str], veto: float = 0.8, add: float = 0.6):
+                 trigger_lemmas: frozenset[str], veto: float = 0.9, add: float = 0.4):
         self.vocab = vocab
         self.labels = labels
         self.weights = weights  # (n_features, n_labels)

@@ -69,6 +69,8 @@ year""".split())
 # the request an imperative makes, by the type of what it asks for
 IMPERATIVE_MODE = {"RETREAT": "yield", "CONCEDE": "yield", "SUPPORT": "assist", "AID": "assist",
                    "COOPERATE": "assist", "CONSULT": "meet", "AGREE": "meet"}
+QUOTE_OPENERS = frozenset({"“", "«", "„", '"'})
+QUOTE_CLOSERS = frozenset({"”", "»", '"'})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -327,6 +329,10 @@ class EventStage:
             if gov is not None and not gov.drop and self._governs(tree, gov, p):
                 gov.content.append(p)
                 p.drop = True
+                continue
+            if p.type == "ASSERT" and any(x.text in QUOTE_CLOSERS for x in toks[:p.head]) and \
+                    not any(x.text in QUOTE_OPENERS for x in toks[p.head:]) and t.dep in ("ROOT", "parataxis"):
+                p.drop = True  # '“…,” the head of state stressed.': an attribution, not a statement
                 continue
             if t.dep == "advcl" and any(c.lower == "to" for c in tree.children(p.head, "aux")):
                 p.drop = True  # a purpose ('to end the crisis', 'in order to stop …') is no event
