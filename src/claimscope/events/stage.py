@@ -694,7 +694,7 @@ class EventStage:
         while i not in seen:
             seen.add(i)
             t = toks[i]
-            subj = tree.child(i, "nsubj", "csubj")
+            subj = tree.nearest_child(i, "nsubj", "csubj")
             if tree.is_passive(i):
                 agent = tree.prep_objects(i, "by")
                 patient = tree.child(i, "nsubjpass")

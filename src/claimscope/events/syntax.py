@@ -129,7 +129,14 @@ class Tree:
         return out
 
     def subject(self, i: int) -> Token | None:
-        return self.child(i, "nsubj", "csubj", "nsubjpass")
+        return self.nearest_child(i, "nsubj", "csubj", "nsubjpass")
+
+    def nearest_child(self, i: int, *deps: str) -> Token | None:
+        """The child with one of `deps` nearest before i (else the first after it): a misparsed
+        dateline ('MINSK (Sputnik) – … the West introduced') can be a second subject."""
+        kids = self.children(i, *deps)
+        before = [k for k in kids if k.i < i]
+        return before[-1] if before else (kids[0] if kids else None)
 
     def is_passive(self, i: int) -> bool:
         return any(t.dep in ("nsubjpass", "auxpass") for t in self.children(i))
