@@ -695,6 +695,9 @@ class EventStage:
             seen.add(i)
             t = toks[i]
             subj = tree.nearest_child(i, "nsubj", "csubj")
+            if tree.stative_passive(i):  # 'X stands accused of …': X undergoes it
+                agent = tree.prep_objects(i, "by")
+                return (agent[0] if agent else None), tree.nearest_child(t.head, "nsubj", "nsubjpass")
             if tree.is_passive(i):
                 agent = tree.prep_objects(i, "by")
                 patient = tree.child(i, "nsubjpass")

@@ -141,6 +141,12 @@ class Tree:
     def is_passive(self, i: int) -> bool:
         return any(t.dep in ("nsubjpass", "auxpass") for t in self.children(i))
 
+    def stative_passive(self, i: int) -> bool:
+        """A participle after a copula-like verb ('stands accused of', 'remains detained')."""
+        t = self.toks[i]
+        return t.tag == "VBN" and t.dep in ("acomp", "xcomp", "oprd") and t.head != i and \
+            self.toks[t.head].lemma in ("be", "stand", "remain", "get", "become", "seem", "appear", "stay")
+
     def verb_chain(self, i: int) -> list[Token]:
         """i and the verbs it hangs from as an xcomp ('has not decided to send' → send, decide)."""
         out = [self.toks[i]]
