@@ -6,9 +6,10 @@ Per sentence (parsed by claimscope.parse):
 2. structure from dependencies: a predicate inside another's clause is its content (a request's
    mode, a statement's type, the object of a condemnation) and not an event of its own; a noun
    under another predicate or in a background phrase ("since the start of the war") is none;
-3. arguments from relations (events/arguments.py): actor = subject (the agent of a passive, the object of a control
-   verb for its xcomp, the antecedent of a relative clause, the possessor or by-phrase of a
-   nominal event); recipients = objects and the prepositional objects each type takes;
+3. arguments from relations (events/arguments.py): actor = subject (the agent of a passive,
+   the object of a control verb for its xcomp, the antecedent of a relative clause, the
+   possessor or by-phrase of a nominal event); recipients = objects and the prepositional
+   objects each type takes;
 4. auxiliary modes from the clause: neg, modal and future auxiliaries, 'if' clauses, years;
 5. discourse (events/discourse.py): quotations, "we"/"I", pronouns, definite descriptions,
    framing lines with list items.
