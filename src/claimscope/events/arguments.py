@@ -38,6 +38,10 @@ TIME_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sund
 april may june july august september october november december today yesterday tomorrow week month
 year""".split())
 MODAL_REQUEST = frozenset({"should", "must"})
+# a named entity after one of these is a place, source, time or means, not a recipient
+NOT_RECIPIENT_PREPS = frozenset({"in", "at", "from", "by", "near", "during", "within", "inside", "across",
+                                 "throughout", "according", "since", "after", "before", "until", "via", "through",
+                                 "under", "over", "along", "around", "outside", "beyond", "without", "like", "as"})
 
 
 @dataclass
@@ -184,6 +188,8 @@ class Arguments:
                     role = self._role(disc, tree, x, tok_mention, speaker, p, recipient=True)
                     if role is not None and not same(role, actor) and not any(same(role, y) for y in roles):
                         roles.append(role)
+        if not roles and p.type not in ("ASSERT", "REQUEST"):
+            roles = self._mentioned_recipients(disc, tree, p, tok_mention, actor)
         if p.type in SYMMETRIC and actor_tok is not None:  # 'X and Y met': Y is the partner
             for c in tree.conjuncts(actor_tok.i)[1:]:
                 role = self._role(disc, tree, c, tok_mention, speaker, p, recipient=True)
@@ -191,6 +197,32 @@ class Arguments:
                     roles.append(role)
         obj = self._role(disc, tree, obj_tok, tok_mention, speaker, p, recipient=True) if obj_tok else None
         return actor, roles, obj
+
+    def _mentioned_recipients(self, disc: Discourse, tree: Tree, p: Pred, tok_mention, actor: Role | None
+                              ) -> list[Role]:
+        """When the relations name no recipient: the entities named after the trigger inside its
+        own clause, except places, sources and times (in, at, from, by, near, during …), and, for
+        an accusation, the victims ('against X') when an accused is named too."""
+        toks = tree.toks
+        lo, hi = tree.subtree(p.head)
+        found: list[tuple[bool, Role]] = []
+        for j in range(p.end, hi + 1):
+            m = tok_mention.get(j)
+            if m is None or m.entity not in disc.ents or (j > p.end and tok_mention.get(j - 1) is m):
+                continue
+            path = tree.path(p.head, j)
+            if not path or any(x.dep in ("ccomp", "advcl", "relcl", "parataxis") and x.i != p.head
+                               and tree.subject(x.i) is not None for x in path[:-1]):
+                continue  # another clause with its own subject
+            preps = [x.lower for x in path if x.dep in ("prep", "agent")]
+            if preps and preps[0] in NOT_RECIPIENT_PREPS and not (p.type == "ASSAULT" and preps[0] == "at"):
+                continue
+            role = disc.role(m)
+            if not same(role, actor) and not any(same(role, r) for _, r in found):
+                found.append((bool(preps) and preps[0] == "against", role))
+        if p.type == "ACCUSE" and any(not victim for victim, _ in found):
+            found = [x for x in found if not x[0]]
+        return [r for _, r in found[:6]]
 
     @staticmethod
     def _expand(tree: Tree, toks: list[Token], tok_mention) -> list[Token]:
@@ -230,7 +262,7 @@ class Arguments:
                 return (agent[0] if agent else None), patient
             if subj is not None:
                 if subj.lower in RELATIVE_PRONOUNS and t.dep == "relcl":
-                    return tree.head(i), None
+                    return self._antecedent_of(tree, i), None
                 return subj, None
             if t.dep in ("relcl", "acl") and t.head != i:
                 if any(a.lower == "to" for a in tree.children(i, "aux")):  # 'made every effort to support'
@@ -263,6 +295,17 @@ class Arguments:
                 continue
             return None, None
         return None, None
+
+    @staticmethod
+    def _antecedent_of(tree: Tree, i: int) -> Token:
+        """The noun a relative clause at i describes; 'X were among the countries that signed':
+        X."""
+        ante = tree.head(i)
+        if ante.dep == "pobj" and tree.head(ante.i).lower == "among":
+            subj = tree.subject(tree.head(ante.i).head)
+            if subj is not None:
+                return subj
+        return ante
 
     def _nominal_actor(self, tree: Tree, i: int, climb: bool = True) -> Token | None:
         """'Russia's invasion', 'the invasion by Russia', 'Russian aggression', 'the invasion of
