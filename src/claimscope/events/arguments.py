@@ -397,9 +397,13 @@ class Arguments:
                 "PERSON", "ORG", "GPE", "NORP") and not tok.text[:1].isupper():
             return None
         lo, hi = tree.description(tok.i, with_conjuncts=recipient)
-        if tok.pos == "PROPN":  # 'Interior Minister Vladislav Kondratovič' -> the name
-            while lo < tok.i and (toks[lo].lemma in self.nouns["title"] or toks[lo].pos in ("DET", "PUNCT")):
-                lo += 1
+        if tok.pos == "PROPN" and tok.text[:1].isupper():  # 'Lithuanian Foreign Minister Kęstutis
+            start = tok.i  # Budrys', 'Secretary of State … Andrei Ravkov' -> the name: the run of
+            while start > lo and toks[start - 1].pos == "PROPN" and toks[start - 1].text[:1].isupper() \
+                    and toks[start - 1].lemma not in self.nouns["title"]:  # capitalised proper nouns
+                start -= 1  # before the head that are no title words
+            if start > lo and (toks[start - 1].lemma in self.nouns["title"] or toks[start - 1].pos == "ADP"):
+                lo = start
         role = unlinked(doc, toks[lo].start, toks[hi].end)
         return disc.definite(role)
 
