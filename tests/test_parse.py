@@ -190,3 +190,14 @@ def test_eval_cli_compare_and_bad_combine(claimscope_proc):
     assert b"F1 1.000" in r.stdout
     r = run_claimscope("eval", "tests/gold/extra.jsonl", "--combine", "sometimes", cwd=ROOT)
     assert r.returncode == 2 and b"--combine" in r.stderr
+
+
+def test_only_english_sentences_of_a_non_english_document_are_parsed():
+    russian = ("Министерство иностранных дел Беларуси осудило новые санкции Европейского союза. "
+               "В заявлении ведомства говорится, что Минск ответит зеркальными мерами. " * 3)
+    mixed = russian + "\nThe ministry condemned the new sanctions and called on Brussels to lift them."
+    doc = Pipeline(PipelineConfig()).analyze(RawDocument("m.txt", data=mixed.encode()))
+    assert doc.language != "en"
+    parsed = [doc.text[s.start:s.end] for s in doc.sentences if s.id in doc.parses]
+    assert parsed == ["The ministry condemned the new sanctions and called on Brussels to lift them."]
+    assert {e.type for e in doc.events} >= {"ACCUSE", "REQUEST"}

