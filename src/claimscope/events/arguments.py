@@ -139,8 +139,9 @@ class Arguments:
             recips += [o for t2 in toks[lo:hi + 1] if t2.lemma == "part" and tree.head(t2.i).lower == "on"
                        for o in tree.prep_objects(t2.i, "of")]  # 'a crime on the part of X'
             recips += tree.prep_objects(p.head, *RECIPIENT_PREPS.get(p.type, ()))
-            if p.type == "REQUEST" and p.content:  # 'urged X to release Y': X asked
-                recips += [c for c in tree.children(p.head, "dobj")]
+            if p.type == "REQUEST" and p.content:  # 'urged X to release Y': X asked; 'demand the
+                content = {c.head for c in p.content}  # release of X': the release is what is asked
+                recips += [c for c in tree.children(p.head, "dobj") if c.i not in content]
             for c in tree.children(p.head, "acomp", "xcomp", "ccomp"):  # 'expressed concern over X'
                 if toks[c.i].pos in ("NOUN", "ADJ"):
                     recips += tree.prep_objects(c.i, *RECIPIENT_PREPS.get(p.type, ()), "over", "about")
@@ -390,7 +391,7 @@ class Arguments:
                 return self._role(disc, tree, of[0], tok_mention, speaker, p, recipient)
         if tok.pos not in ("NOUN", "PROPN") or tok.lower in RELATIVE_PRONOUNS:
             return None
-        if recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns | self.nouns["quantity"] \
+        if recipient and tok.pos == "NOUN" and tok.lemma not in self.recipient_nouns \
                 and tok.ent not in ("PERSON", "ORG", "GPE", "NORP"):
             return None
         if not recipient and tok.pos == "NOUN" and tok.lemma not in self.actor_nouns and tok.ent not in (

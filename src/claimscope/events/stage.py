@@ -68,6 +68,7 @@ class EventStage(Arguments):
         self.enabling_verbs = frozenset(cues.enabling_verbs)
         self.actor_nouns = nouns["human"] | nouns["agent"] | nouns["member"] | nouns["government"] | \
             nouns["generic_org"] | nouns["role"] | nouns["document"]
+        self.recipient_nouns = (self.actor_nouns - nouns["document"]) | nouns["quantity"]
 
     # ------------------------------------------------------------ document level
     def __call__(self, doc: Document) -> Document:
@@ -136,6 +137,10 @@ class EventStage(Arguments):
         events: list[Event] = []
         for p in preds:
             self._aux(tree, p, words, ref_year)
+            if "negation" in p.aux and p.trigger is not None and p.trigger.negated and p.trigger.type == p.type:
+                # 'do not recognise' is a REJECT, not a negated SUPPORT (lexicon `negated`)
+                p.type, p.mode = p.trigger.negated, p.trigger.negated_mode
+                p.aux.discard("negation")
             self._threat(tree, p)
             actor, recips, obj = self._arguments(disc, tree, p, tok_mention, speaker)
             if source is not None and p.type in ("ACCUSE", "ASSERT", "REQUEST") and (
@@ -245,7 +250,12 @@ class EventStage(Arguments):
         span = range(m.start, m.end)
         tops = [i for i in span if tree.toks[i].head not in span or tree.toks[i].head == i]
         content = [i for i in tops if tree.toks[i].pos in ("VERB", "NOUN", "ADJ", "PROPN")]
-        if m.head in span and tree.toks[m.head].pos in ("VERB", "AUX"):
+        if m.head in span and tree.toks[m.head].pos == "VERB":
+            return m.head
+        verbs = [i for i in span if tree.toks[i].pos == "VERB"]  # 'do not recognise' -> recognise
+        if verbs:
+            return verbs[0]
+        if m.head in span and tree.toks[m.head].pos == "AUX":
             return m.head
         return (content or tops or [m.start])[0]  # the phrase's syntactic head ('war crime' -> crime)
 
@@ -416,7 +426,8 @@ class EventStage(Arguments):
         kids = [c for v in chain for c in tree.children(v.i)]
         toks = tree.toks
         t = toks[p.head]
-        neg = any(c.dep == "neg" or (c.lower in ("never",) and c.dep == "advmod") for c in kids)
+        neg = any((c.dep == "neg" or (c.lower == "never" and c.dep == "advmod")) and not p.start <= c.i < p.end
+                  for c in kids)  # a negator inside the trigger ('do not recognise' -> REJECT) is its type
         if t.pos == "NOUN" and any(c.lower == "no" and c.dep == "det" for c in tree.children(p.head)):
             neg = True
         if any(v.lemma in self.negating_verbs for v in chain[1:]) and p.type != "REJECT":
