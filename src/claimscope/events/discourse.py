@@ -147,7 +147,9 @@ class Discourse:
             e = self.ents.get(m.entity)
             if e is None or m.text.lower() in PRONOUNS:
                 continue
-            if e.kind == "person" and person is None:
+            if e.kind == "person" and self.doc.text[m.end:m.end + 3].lstrip().startswith(":"):
+                person = self.role(m)  # 'Tsikhanouskaya: “…”', 'Interview — Father X:' names who speaks
+            elif e.kind == "person" and person is None:
                 person = self.role(m)
             elif e.kind in ("organization", "igo", "group") and body is None:
                 body = self.role(m)
@@ -391,8 +393,9 @@ class Discourse:
                 if m.entity in self.ents and rx.search(self.doc.text[max(0, m.start - 60):m.start].lower()):
                     return self.role(m)
             return r
-        if has("document"):
-            return self._author(word, r.start) or self._last_source(r.start) or self.speaker or (self.orgs[-1] if self.orgs else None) or r
+        if has("document"):  # 'the report documents …': its author, the last source, the issuer
+            return self._author(word, r.start) or self._last_source(r.start) or self.speaker or \
+                self.lead_body or (self.orgs[-1] if self.orgs else None) or r
         if has("role"):
             return self.previous_person(spoke=True) or r
         if short and has("generic_org"):
