@@ -130,9 +130,9 @@ class Discourse:
         self.mentions = sorted(self.doc.mentions, key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
         self._sentence_starts = [s.start for s in self.doc.sentences]
+        self.lead_person, self.lead_body = self._lead()
         self._find_quote_speakers()
         self.speaker = self._issuer()
-        self.lead_person, self.lead_body = self._lead()
 
     def _lead(self) -> tuple[Role | None, Role | None]:
         """The first person and the first body named in the title and lead (the first three
