@@ -356,9 +356,14 @@ class Discourse:
         """A pronoun the actors stage left unresolved (SPEC §3 rule 5); never a guess. An object
         pronoun is not its own clause's subject (`exclude`: 'the police beat them')."""
         w = w.lower()
+        if w in ("i", "my", "me", "myself"):  # "I" is a person: the quoted one, the issuing one,
+            for r in (self.quote_speaker, speaker, self.person_speaker, self.lead_person):  # the lead's
+                if r is not None and (self.is_person(r) or r.entity is None):
+                    return r
+            return None
         if w in FIRST_PERSON:
-            if speaker is None and self.quote_speaker is None:  # a speech or statement with no issuer
-                return self.lead_person if w in ("i", "my", "me", "myself") else (self.lead_body or self.lead_person)
+            if speaker is None and self.quote_speaker is None:  # a statement with no issuer
+                return self.lead_body or self.lead_person
             return speaker
         if w in ("it", "its"):
             if speech and self.last_speech is not None and not self.is_person(self.last_speech) \
