@@ -1,5 +1,5 @@
-"""The output contract (SPEC §4) on every seed, dev and fixture document, whatever the later stages
-add: each analysis validates against ../shared/schema/analysis.schema.json, and for EVERY span —
+"""The output contract (SPEC §4) on every seed, dev, train, blind-round and fixture document,
+whatever the later stages add: each analysis validates against ../shared/schema/analysis.schema.json, and for EVERY span —
 sentences, entity mentions, event span/trigger/actor/recipients/object, times —
 `document.text[start:end] == text`. This is the provenance invariant of the whole product."""
 from __future__ import annotations
@@ -20,7 +20,9 @@ FOUNDATION = TESTS / "data" / "foundation"
 
 FIXTURES = sorted(p for p in FOUNDATION.iterdir() if p.is_file())
 GOLD_DOCS = sorted((TESTS / "gold" / "docs").glob("*.txt"))  # our own gold and held-out texts
-ALL_INPUTS = SEED_FILES + DEV_FILES + FIXTURES + GOLD_DOCS
+BLIND_DOCS = sorted((TESTS.parent / "corpus" / "texts").glob("*.txt"))  # the blind rounds' texts
+TRAIN_FILES = sorted((CORPUS / "train").glob("*.txt"))  # the annotated corpus, every genre
+ALL_INPUTS = SEED_FILES + DEV_FILES + FIXTURES + GOLD_DOCS + BLIND_DOCS + TRAIN_FILES
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,7 @@ def test_fixture_set_is_complete():
     suffixes = {p.suffix for p in FIXTURES}
     assert {".html", ".jsonl", ".txt"} <= suffixes
     assert len(SEED_FILES) == 4 and len(DEV_FILES) == 20
+    assert len(BLIND_DOCS) >= 40 and len(TRAIN_FILES) >= 140
 
 
 def _spans(a: dict):
