@@ -1,7 +1,8 @@
 """The output contract (SPEC §4) on every seed, dev, train, blind-round and fixture document,
-whatever the later stages add: each analysis validates against ../shared/schema/analysis.schema.json, and for EVERY span —
-sentences, entity mentions, event span/trigger/actor/recipients/object, times —
-`document.text[start:end] == text`. This is the provenance invariant of the whole product."""
+whatever the later stages add: each analysis validates against
+../shared/schema/analysis.schema.json, and for EVERY span — sentences, entity mentions, event
+span/trigger/actor/recipients/object, times — `document.text[start:end] == text`. This is the
+provenance invariant of the whole product."""
 from __future__ import annotations
 
 import json
