@@ -27,7 +27,7 @@ test-fast: setup
 	$(BIN)/pytest -n 2 -m "not slow and not browser"
 
 # Refit the trigger model from the train split, the retired blind sets and the small synthetic
-# gold sets (docs/evaluation.md). The bundled model is exactly what this writes.
+# gold sets (docs/evaluation.md). The bundled model is what this writes (tests/test_parse.py checks it).
 TRAIN_GOLD := corpus/gold/train.jsonl corpus/gold/blind1.jsonl corpus/gold/blind2.jsonl \
 	corpus/gold/blind3.jsonl corpus/gold/blind4.jsonl corpus/gold/blind5.jsonl \
 	tests/gold/heldout.jsonl tests/gold/heldout2.jsonl tests/gold/heldout3.jsonl tests/gold/extra.jsonl
