@@ -171,7 +171,8 @@ def _is_null(role: Role | None) -> bool:
 
 # --------------------------------------------------------------------------- events
 
-def _where_regex(where: str) -> re.Pattern[str] | None:
+def where_regex(where: str) -> re.Pattern[str] | None:
+    """A gold `where` as a pattern that matches it in the text whatever the whitespace."""
     parts = where.split()
     if not parts:
         return None
@@ -197,7 +198,7 @@ def match_events(doc: Document, gold_events: list[dict[str, Any]]) -> list[int |
                  if i not in used and ev.type == gtype and where and where in folded[i]]
         choice = None
         if len(cands) > 1:
-            rx = _where_regex(where)
+            rx = where_regex(where)
             for i in cands:
                 ev = doc.events[i]
                 if rx is None:
@@ -430,7 +431,7 @@ def _as_document(doc: Document, coded: dict[str, Any]) -> Document:
         return None if name is None else Role(ids.get(name), name, 0, 0, name)
 
     for n, e in enumerate(coded.get("events") or []):
-        rx = _where_regex(e.get("where") or "")
+        rx = where_regex(e.get("where") or "")
         m = rx.search(doc.text) if rx is not None else None
         if m is None:
             continue

@@ -72,9 +72,8 @@ def load_nlp(name: str | None = None):
         raise ValueError(f"cannot load spaCy pipeline {resolved!r}: {exc}") from None
     if nlp.lang != "en":
         raise ValueError(f"spaCy pipeline {resolved!r} is for {nlp.lang!r}, not English")
-    missing = [c for c in ("parser",) if c not in nlp.pipe_names]
-    if missing:
-        raise ValueError(f"spaCy pipeline {resolved!r} has no {missing[0]}")
+    if "parser" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {resolved!r} has no parser")
     for pipe in list(nlp.pipe_names):
         if pipe not in _NEEDED and not (keep_ner and pipe == "ner") and pipe != "transformer":
             nlp.disable_pipe(pipe)

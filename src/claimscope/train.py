@@ -8,13 +8,12 @@ the tree, else the highest noun or adjective. Needs scikit-learn (`pip install -
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from claimscope.evaluate import fold_ws, resolve_gold_file
+from claimscope.evaluate import resolve_gold_file, where_regex
 from claimscope.events.learned import NONE, TriggerModel, candidates, features
 from claimscope.events.syntax import Tree
 from claimscope.model import RawDocument
@@ -41,7 +40,9 @@ def _trigger_token(tree: Tree, lo: int, hi: int, etype: str, rules: dict) -> int
 
 
 def examples(gold_files: list[Path], pipeline, lemmas_out: Counter | None = None):
-    """(features, label) for every candidate token of every gold document, grouped by document."""
+    """Every gold document analysed up to the parse: [(labelled, sentences)], where labelled maps
+    (sentence id, token) to the gold type of the event whose trigger it is, and sentences maps a
+    sentence id to (tree, sentence kind, the lexicon's matches there)."""
     docs = []
     for gold in gold_files:
         for line in Path(gold).read_text(encoding="utf-8").splitlines():
@@ -51,67 +52,41 @@ def examples(gold_files: list[Path], pipeline, lemmas_out: Counter | None = None
     out = []
     for path, g in docs:
         doc = pipeline.analyze(RawDocument(str(path), data=path.read_bytes()))
-        text = doc.text
-        sent_trees = {s.id: (Tree(doc.parses[s.id]), s.kind) for s in doc.sentences if s.id in doc.parses}
+        sentences = {}
+        for s in doc.sentences:
+            if s.id in doc.parses:
+                tree = Tree(doc.parses[s.id])
+                sentences[s.id] = (tree, s.kind, pipeline.events.rule_preds(tree))
         labelled: dict[tuple[int, int], str] = {}
         for ev in g.get("events", []):
-            where = fold_ws(ev["where"])
+            rx = where_regex(ev["where"])
             for s in doc.sentences:
-                if s.id not in sent_trees:
+                found = rx.search(doc.text, s.start, s.end) if rx is not None and s.id in sentences else None
+                if found is None:
                     continue
-                stext = text[s.start:s.end]
-                folded = fold_ws(stext)
-                if where not in folded:
-                    continue
-                # map the folded match back to character offsets of the sentence
-                k = _unfold_index(stext, folded.index(where))
-                k_end = _unfold_index(stext, folded.index(where) + len(where))
-                tree = sent_trees[s.id][0]
-                rules = pipeline.events.rule_preds(tree)
-                i = _trigger_token(tree, s.start + k, s.start + k_end, ev["type"], rules)
+                tree, _kind, rules = sentences[s.id]
+                i = _trigger_token(tree, found.start(), found.end(), ev["type"], rules)
                 if i is not None and (s.id, i) not in labelled:
                     labelled[(s.id, i)] = ev["type"]
                     if lemmas_out is not None and tree.toks[i].pos in ("NOUN", "ADJ"):
                         lemmas_out[tree.toks[i].lemma] += 1
                 break
-        out.append((path, labelled, sent_trees))
+        out.append((labelled, sentences))
     return out
 
 
-def _unfold_index(s: str, k: int) -> int:
-    """The index in `s` of the k-th character of fold_ws(s)."""
-    n = 0
-    i = 0
-    while i < len(s) and s[i].isspace():
-        i += 1
-    prev_space = False
-    while i < len(s):
-        if s[i].isspace():
-            if not prev_space:
-                if n == k:
-                    return i
-                n += 1
-            prev_space = True
-        else:
-            if n == k:
-                return i
-            n += 1
-            prev_space = False
-        i += 1
-    return len(s)
-
-
-def build_matrix(docs, pipeline, trigger_lemmas: frozenset[str]):
+def build_matrix(docs, trigger_lemmas: frozenset[str]):
     rows: list[list[str]] = []
     labels: list[str] = []
-    for _path, labelled, sent_trees in docs:
-        for sid, (tree, kind) in sent_trees.items():
-            rules = pipeline.events.rule_preds(tree)
-            pos = {i: lab for (s, i), lab in labelled.items() if s == sid}
-            cands = set(candidates(tree, rules, trigger_lemmas)) | set(pos)
-            for i in sorted(cands):
+    for labelled, sentences in docs:
+        by_sentence: dict[int, dict[int, str]] = {}
+        for (sid, i), label in labelled.items():
+            by_sentence.setdefault(sid, {})[i] = label
+        for sid, (tree, kind, rules) in sentences.items():
+            gold = by_sentence.get(sid, {})
+            for i in sorted(set(candidates(tree, rules, trigger_lemmas)) | set(gold)):
                 rows.append(features(tree, i, rules, kind))
-                labels.append(pos.get(i, NONE))
+                labels.append(gold.get(i, NONE))
     return rows, labels
 
 
@@ -125,11 +100,10 @@ def train(gold_files: list[Path], out: Path, pipeline=None, c: float = 0.3, seed
         from claimscope.pipeline import Pipeline, PipelineConfig
 
         pipeline = Pipeline(PipelineConfig(model=None))
-    random.seed(seed)
     noun_lemmas: Counter = Counter()
     docs = examples(gold_files, pipeline, noun_lemmas)
-    trigger_lemmas = frozenset(lem for lem, n in noun_lemmas.items() if n >= 1)
-    rows, labels = build_matrix(docs, pipeline, trigger_lemmas)
+    trigger_lemmas = frozenset(noun_lemmas)
+    rows, labels = build_matrix(docs, trigger_lemmas)
     counts = Counter(f for r in rows for f in set(r))
     vocab = {f: n for n, f in enumerate(sorted(f for f, k in counts.items() if k >= MIN_FEATURE_COUNT))}
     data, indices, indptr = [], [], [0]

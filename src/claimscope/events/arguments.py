@@ -59,7 +59,6 @@ class Pred:
     content: list["Pred"] = field(default_factory=list)
     confidence: float = 0.7
     drop: bool = False
-    by: str = "rules"  # rules, model, both
     args_from: int | None = None  # the token whose objects are the recipients, when not the head
 
 
@@ -204,7 +203,6 @@ class Arguments:
         """When the relations name no recipient: the entities named after the trigger inside its
         own clause, except places, sources and times (in, at, from, by, near, during …), and, for
         an accusation, the victims ('against X') when an accused is named too."""
-        toks = tree.toks
         lo, hi = tree.subtree(p.head)
         found: list[tuple[bool, Role]] = []
         for j in range(p.end, hi + 1):
@@ -359,8 +357,7 @@ class Arguments:
         if tok.i < disc.dateline_token:  # 'KYIV, March 14 (Reuters) –' is where and when, not who;
             after = [c for c in tree.children(tok.i, "appos", "conj") if c.i >= disc.dateline_token]
             return self._role(disc, tree, after[0], tok_mention, speaker, p, recipient, exclude) if after else None
-        if tok.ent in ("DATE", "TIME") or tok.lower in TIME_WORDS or any(
-                x.start <= tok.start < x.end for x in doc.times):
+        if tok.ent in ("DATE", "TIME") or tok.lower in TIME_WORDS or disc.in_time(tok.start):
             return None
         m = tok_mention.get(tok.i)
         if m is None:  # a mention inside the core noun phrase ('the Belarusian authorities')

@@ -124,11 +124,12 @@ class Discourse:
     last_speech: Role | None = None
     sentence_subjects: list[tuple[int, Role]] = field(default_factory=list)  # (token, role) so far
     dateline_token: int = 0  # first token after the current sentence's dateline (0: none)
-    dateline_end: int = -1
 
     def __post_init__(self) -> None:
-        self.mentions = sorted(self.doc.mentions, key=lambda m: m.start)
+        # by start, the longer of two nested mentions first (it is the one a token maps to)
+        self.mentions = sorted(self.doc.mentions, key=lambda m: (m.start, -(m.end - m.start)))
         self._mention_starts = [m.start for m in self.mentions]
+        self._times = sorted((t.start, t.end) for t in self.doc.times)
         self._sentence_starts = [s.start for s in self.doc.sentences]
         self.lead_person, self.lead_body = self._lead()
         self._find_quote_speakers()
@@ -171,6 +172,11 @@ class Discourse:
     def mentions_before(self, pos: int, window: int = LOOKBACK_CHARS) -> list[Mention]:
         """Mentions starting in the `window` characters before `pos`, in text order."""
         return self.mentions_between(max(0, pos - window), pos)
+
+    def in_time(self, pos: int) -> bool:
+        """Whether `pos` lies inside a time expression."""
+        k = bisect_right(self._times, (pos, float("inf"))) - 1
+        return k >= 0 and self._times[k][0] <= pos < self._times[k][1]
 
     def sentence_at(self, pos: int) -> int:
         return max(0, bisect_right(self._sentence_starts, pos) - 1)

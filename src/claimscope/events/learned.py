@@ -36,8 +36,9 @@ def features(tree: Tree, i: int, rules: dict, kind: str = "sentence") -> list[st
     toks = tree.toks
     t = toks[i]
     h = toks[t.head]
-    f = [f"kind={kind}", f"kind_p={kind}|{t.pos}", f"l={t.lemma}", f"p={t.pos}", f"d={t.dep}", f"ld={t.lemma}|{t.dep}", f"lp={t.lemma}|{t.pos}",
-         f"hl={h.lemma}", f"hd={h.dep}", f"hp={h.pos}", f"dhl={t.dep}|{h.lemma}", f"tag={t.tag}"]
+    f = [f"kind={kind}", f"kind_p={kind}|{t.pos}", f"l={t.lemma}", f"p={t.pos}", f"d={t.dep}",
+         f"ld={t.lemma}|{t.dep}", f"lp={t.lemma}|{t.pos}", f"hl={h.lemma}", f"hd={h.dep}", f"hp={h.pos}",
+         f"dhl={t.dep}|{h.lemma}", f"tag={t.tag}"]
     if t.head == i:
         f.append("root")
     for c in tree.children(i):

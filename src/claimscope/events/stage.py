@@ -23,7 +23,7 @@ from claimscope.events.discourse import PRONOUNS, Discourse, same, unlinked
 from claimscope.events.lexicon import Lexicon, Match, norm
 from claimscope.events.ontology import MODES, SPEECH_TYPES
 from claimscope.events.syntax import RELATIVE_PRONOUNS, Tree
-from claimscope.model import Document, Event, Mention, Role, Sentence, Span
+from claimscope.model import Document, Event, Mention, Role, Sentence
 from claimscope.parse import Token
 
 COMBINE = ("rules", "model", "both")
@@ -77,20 +77,11 @@ class EventStage(Arguments):
         ref_year = _reference_year(doc)
         framing: dict[int, tuple[Pred | None, Role | None, list[Role]]] = {}
         events: list[Event] = []
-        mentions = sorted(doc.mentions, key=lambda m: (m.start, -(m.end - m.start)))
-        mi = 0
         for sent in doc.sentences:
-            while mi < len(mentions) and mentions[mi].start < sent.start:
-                mi += 1
-            smentions = []
-            j = mi
-            while j < len(mentions) and mentions[j].start < sent.end:
-                if mentions[j].end <= sent.end:
-                    smentions.append(mentions[j])
-                j += 1
             toks = doc.parses.get(sent.id)
             if toks:
-                events.extend(self._sentence(disc, sent, Tree(toks), smentions, framing, ref_year))
+                events.extend(self._sentence(disc, sent, Tree(toks), disc.mentions_between(sent.start, sent.end),
+                                             framing, ref_year))
         for n, ev in enumerate(events, 1):
             ev.id = f"e{n}"
         doc.events = events
@@ -104,7 +95,6 @@ class EventStage(Arguments):
         words = [norm(t.lower) for t in toks]
         tok_mention = _token_mentions(toks, mentions)
         disc.dateline_token = self._dateline(tree)
-        disc.dateline_end = toks[disc.dateline_token - 1].end if disc.dateline_token else -1
         speaker = self._speaker(disc, sent, tree, tok_mention)
 
         disc.sentence_subjects = [
@@ -136,7 +126,7 @@ class EventStage(Arguments):
         source = self._source(disc, tree, tok_mention)
         events: list[Event] = []
         for p in preds:
-            self._aux(tree, p, words, ref_year)
+            self._aux(tree, p, ref_year)
             if "negation" in p.aux and p.trigger is not None and p.trigger.negated and p.trigger.type == p.type:
                 # 'do not recognise' is a REJECT, not a negated SUPPORT (lexicon `negated`)
                 p.type, p.mode = p.trigger.negated, p.trigger.negated_mode
@@ -156,7 +146,7 @@ class EventStage(Arguments):
             for r in recips:  # who was acted upon is who a later 'they'/'them'/'he' may be
                 disc.track(r, "")
             t0, t1 = toks[p.start], toks[p.end - 1]
-            events.append(Event("", p.type, p.mode, _span(doc, sent.start, sent.end), _span(doc, t0.start, t1.end),
+            events.append(Event("", p.type, p.mode, doc.span(sent.start, sent.end), doc.span(t0.start, t1.end),
                                 sent.id, actor=actor, recipients=recips, object=obj,
                                 contexts=list(dict.fromkeys(p.contexts)), aux=sorted(p.aux),
                                 confidence=round(p.confidence, 2)))
@@ -232,12 +222,11 @@ class EventStage(Arguments):
                 if p_none >= model.add:
                     continue
                 if p is None or p.type != label:
-                    p = Pred(i, i, i + 1, label, None, [], confidence=round(1 - p_none, 2), by="model")
+                    p = Pred(i, i, i + 1, label, None, [], confidence=round(1 - p_none, 2))
                 out.append(p)
             elif p_none < model.veto:
                 if label != p.type and prob >= model.switch:
-                    p = Pred(i, p.start, p.end, label, None, list(p.contexts), confidence=prob, by="model")
-                p.by = "both"
+                    p = Pred(i, p.start, p.end, label, None, list(p.contexts), confidence=prob)
                 out.append(p)
         return sorted(out, key=lambda p: p.head)
 
@@ -421,7 +410,7 @@ class EventStage(Arguments):
         return None
 
     # ------------------------------------------------------------ aux
-    def _aux(self, tree: Tree, p: Pred, words: list[str], ref_year: int | None) -> None:
+    def _aux(self, tree: Tree, p: Pred, ref_year: int | None) -> None:
         chain = tree.verb_chain(p.head)
         kids = [c for v in chain for c in tree.children(v.i)]
         toks = tree.toks
@@ -517,10 +506,10 @@ class EventStage(Arguments):
                         None) or next((p.mode for p in preds if p.type == "REQUEST" and p.mode), None) or fpred.mode
         toks = tree.toks
         trig = preds[0] if preds else None
-        tspan = _span(doc, toks[trig.start].start, toks[trig.end - 1].end) if trig else \
-            _span(doc, toks[0].start, toks[min(len(toks), 3) - 1].end)
+        tspan = doc.span(toks[trig.start].start, toks[trig.end - 1].end) if trig else \
+            doc.span(toks[0].start, toks[min(len(toks), 3) - 1].end)
         contexts = list(dict.fromkeys(fpred.contexts + [c for p in preds for c in p.contexts]))
-        return [Event("", fpred.type, mode, _span(doc, sent.start, sent.end), tspan, sent.id,
+        return [Event("", fpred.type, mode, doc.span(sent.start, sent.end), tspan, sent.id,
                       actor=factor, recipients=list(frecips), contexts=contexts, aux=sorted(fpred.aux),
                       confidence=round(min(fpred.confidence, 0.9), 2))]
 
@@ -538,10 +527,6 @@ def _token_mentions(toks: list[Token], mentions: list[Mention]) -> dict[int, Men
                 out.setdefault(t.i, mentions[j])
             j += 1
     return out
-
-
-def _span(doc: Document, start: int, end: int) -> Span:
-    return Span(start, end, doc.text[start:end])
 
 
 def _reference_year(doc: Document) -> int | None:
