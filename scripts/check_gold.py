@@ -3,45 +3,33 @@
 found verbatim in its document (whitespace folded), types/modes/aux/contexts from SPEC §2,
 every actor and recipient named in the document's `actors` list, codes well formed.
 
-Standalone on purpose (standard library only): annotators run it without installing or
-reading claimscope.
+Standalone on purpose (standard library only, the ontology tables read from the one
+import-free source file): annotators run it without installing or reading claimscope.
 
     python3 scripts/check_gold.py corpus/gold/train.jsonl [--root ../shared]
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
-MODES = {
-    "AGREE": set(), "CONSULT": {"visit", "third-party", "multilateral", "phone"}, "SUPPORT": set(),
-    "CONCEDE": set(), "COOPERATE": set(), "AID": set(),
-    "RETREAT": {"withdraw", "release", "disarm", "ceasefire", "access", "resign"},
-    "REQUEST": {"assist", "change", "yield", "meet"},
-    "ACCUSE": {"disapprove", "investigate", "allege"},
-    "REJECT": {"assist", "change", "yield", "meet"},
-    "THREATEN": {"restrict", "arrest", "relations", "expel", "territory", "violence"},
-    "PROTEST": {"demo", "riot", "strike", "hunger", "boycott", "obstruct", "vandalize"},
-    "SANCTION": {"convict", "expel", "withdraw", "discontinue"},
-    "MOBILIZE": {"troops", "weapons", "police", "militia"},
-    "COERCE": {"seize", "restrict", "censor", "curfew", "martial-law", "arrest", "deport",
-               "withhold", "misinformation", "cyber"},
-    "ASSAULT": {"abduct", "beat", "torture", "sexual", "targeted", "destroy", "primitive",
-                "firearms", "explosives", "suicide-attack", "aerial", "drone", "heavy-weapons",
-                "crowd-control", "unconventional"},
-    "ASSERT": set(),
-}
-CONTEXTS = set("""military intelligence executive legislative election political_institutions
-pro_democracy pro_autocracy economic legal reparations human_rights rights_freedoms repression
-human_security gender lgbt religion_ethnicity inequality diplomatic territory peacekeeping health
-asylum migration disasters natural_resource environment technology terrorism cbrn cyber
-misinformation crime corruption illegal_drugs trafficking""".split())
-AUX = {"negation", "hypothetical", "future", "historical"}
-SECTORS = set("COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF "
-              "OPP PRE REL SOC".split())
+
+def _ontology():
+    """SPEC §2 tables from src/claimscope/events/ontology.py, loaded as a lone file (it imports
+    nothing), so this script needs neither an install nor the package's dependencies."""
+    path = Path(__file__).resolve().parents[1] / "src" / "claimscope" / "events" / "ontology.py"
+    spec = importlib.util.spec_from_file_location("claimscope_ontology", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_ONTOLOGY = _ontology()
+MODES, CONTEXTS, AUX, SECTORS = _ONTOLOGY.MODES, _ONTOLOGY.CONTEXTS, _ONTOLOGY.AUX, _ONTOLOGY.SECTORS
 TIME_VALUE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|--\d{2}(-\d{2})?|\d{4}-W\d{2}|\d{4}-\d{2}/\d{4}-\d{2})$")
 _WS = re.compile(r"\s+")
 

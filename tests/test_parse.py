@@ -201,3 +201,26 @@ def test_only_english_sentences_of_a_non_english_document_are_parsed():
     parsed = [doc.text[s.start:s.end] for s in doc.sentences if s.id in doc.parses]
     assert parsed == ["The ministry condemned the new sanctions and called on Brussels to lift them."]
     assert {e.type for e in doc.events} >= {"ACCUSE", "REQUEST"}
+
+
+def test_gold_checker_reports_bad_lines(tmp_path):
+    """scripts/check_gold.py (annotators run it bare) checks SPEC §2 codes and verbatim `where`."""
+    import subprocess
+    import sys
+
+    doc = tmp_path / "d.txt"
+    doc.write_text("Ruritania condemned the arrests.", encoding="utf-8")
+    good = {"file": "d.txt", "actors": [{"name": "Ruritania", "aliases": [], "country": "RUR", "sector": "GOV"}],
+            "events": [{"where": "condemned the arrests", "type": "ACCUSE", "mode": "disapprove",
+                        "actor": "Ruritania", "recipients": [], "aux": []}]}
+    bad = json.loads(json.dumps(good))
+    bad["events"][0].update(where="condemned the arrest of", mode="troops")
+    bad["actors"][0]["sector"] = "XYZ"
+    script = ROOT / "scripts" / "check_gold.py"
+    for line, problems in ((good, 0), (bad, 3)):
+        gold = tmp_path / "g.jsonl"
+        gold.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        r = subprocess.run([sys.executable, str(script), str(gold), "--root", str(tmp_path)],
+                           capture_output=True, text=True)
+        assert r.returncode == (1 if problems else 0), r.stdout
+        assert f"{problems} problems" in r.stdout

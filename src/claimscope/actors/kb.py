@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from claimscope.errors import DataFileError
+from claimscope.events.ontology import SECTORS
 
 from .keys import name_key, word_key
 
@@ -22,8 +23,6 @@ _COMMON_WORDS = frozenset({"poles", "pole", "turkey", "china", "chad", "guinea",
 
 
 KINDS = ("person", "organization", "country", "igo", "group")
-SECTORS = frozenset("""COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB
-MED REF OPP PRE REL SOC""".split())
 SPECIAL_COUNTRIES = frozenset({"IGO", "NGO", "EUR", "UNO"})
 
 

@@ -1,5 +1,6 @@
 """SPEC §2 ontology: PLOVER 2.0 event types with their modes, the ASSERT extension,
-contexts and auxiliary modes. The lexicon loader validates every entry against these."""
+contexts, auxiliary modes and actor sectors. The lexicon loader validates every entry against
+these. No imports: scripts/check_gold.py loads this file on its own."""
 from __future__ import annotations
 
 MODES: dict[str, frozenset[str]] = {
@@ -33,6 +34,10 @@ asylum migration disasters natural_resource environment technology terrorism cbr
 misinformation crime corruption illegal_drugs trafficking""".split())
 
 AUX = frozenset({"negation", "hypothetical", "future", "historical"})
+
+# PLOVER actor sector codes (SPEC §2); the knowledge base and the gold checker validate against them
+SECTORS = frozenset("""COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB
+MED REF OPP PRE REL SOC""".split())
 
 # Types whose trigger is a speech act: it can frame a list (SPEC §3 rule 3), and a missing
 # subject falls back to the current speaker of the text.
