@@ -203,7 +203,7 @@ def test_export_jsonl_analyses(filled_db, cli, validator):
     assert len(lines) == 4
     for line in lines:
         validator.validate(json.loads(line))
-    assert "exported 4 analyses records" in result.stderr
+    assert "exported 4 analyses" in result.stderr and "records" not in result.stderr
 
 
 def test_export_csv(filled_db, cli, tmp_path):
@@ -376,3 +376,145 @@ def test_unexpected_stage_error_is_a_per_document_failure(tmp_path, good, monkey
     items = list(pipeline.run([str(good[0]), str(good[1])]))
     assert [type(i) for i in items] == [Failure, Document]
     assert "AttributeError" in items[0].reason and "\n" not in items[0].reason
+
+
+# ---------------------------------------------------------------- rough edges of issue #11
+
+def test_missing_inputs_create_no_database(tmp_path, cli):
+    db = tmp_path / "never.db"
+    result = cli("analyze", tmp_path / "missing.txt", "--db", db)
+    assert result.exit_code == 1
+    assert not db.exists() and "not created" in result.stderr
+    assert "missing.txt: no such file or directory" in result.stderr
+
+
+def test_missing_input_is_recorded_in_an_existing_database(tmp_path, cli, good):
+    db = tmp_path / "there.db"
+    assert cli("analyze", good[0], "--db", db).exit_code == 0
+    assert cli("analyze", tmp_path / "missing.txt", "--db", db).exit_code == 1
+    assert _count(db, "failures") == 1 and _count(db, "documents") == 1
+
+
+def test_export_unknown_format_is_a_usage_error(filled_db, claimscope_proc):
+    proc = claimscope_proc("export", "--db", filled_db, "--format", "xlsx")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "jsonl, csv, parquet" in err and "ValueError" not in err
+
+
+def test_export_message_counts_in_words(filled_db, cli):
+    one = cli("export", "--db", filled_db, "--format", "csv", "--table", "failures")
+    assert one.stderr.strip() == "exported 1 failure"
+    many = cli("export", "--db", filled_db, "--format", "csv", "--table", "documents")
+    assert many.stderr.strip() == "exported 4 documents"
+
+
+def test_csv_exports_end_with_a_newline(filled_db, cli, tmp_path):
+    for table in ("events", "documents", "failures", "entities"):
+        out = tmp_path / f"{table}.csv"
+        assert cli("export", "--db", filled_db, "--format", "csv", "--table", table, "--out", out).exit_code == 0
+        data = out.read_bytes()
+        assert data.endswith(b"\r\n"), table
+        assert b"\n" not in data.replace(b"\r\n", b"")[-200:] or table == "events"
+
+
+def test_show_ambiguous_prefix_lists_the_matches(filled_db, claimscope_proc):
+    ids = [r[0] for r in sqlite3.connect(filled_db).execute("SELECT id FROM documents")]
+    prefix = next(p for n in range(1, 4) for p in {i[:n] for i in ids}
+                  if sum(i.startswith(p) for i in ids) > 1)
+    matches = [i for i in ids if i.startswith(prefix)]
+    proc = claimscope_proc("show", prefix, "--db", filled_db)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert f"{len(matches)} documents have ids starting {prefix!r}" in err
+    assert all(m in err for m in matches)
+
+
+def test_show_marks_cut_sentences(filled_db, cli):
+    from claimscope.cli import _clip
+
+    assert _clip("short", 10) == "short"
+    clipped = _clip("one two three four five six seven eight nine ten", 20)
+    assert clipped.endswith("…") and len(clipped) <= 20 and "one two" in clipped
+    doc_id = sqlite3.connect(filled_db).execute(
+        "SELECT doc_id FROM events WHERE length(span_text) > 160 LIMIT 1").fetchone()[0]
+    out = cli("show", doc_id, "--db", filled_db).stdout
+    quoted = [line for line in out.splitlines() if line.strip().startswith("“")]
+    assert any(line.rstrip().endswith("…”") for line in quoted)
+
+
+def test_analyze_and_stats_agree_on_entities(tmp_path, cli):
+    db = tmp_path / "agree.db"
+    result = cli("analyze", *sorted(SEEDS.glob("*.txt")), "--db", db)
+    stats = json.loads(cli("stats", "--db", db, "--json").stdout)
+    assert f"entities: {stats['entities']} distinct ({stats['entity_records']} in documents)" in result.stderr
+    plain = cli("stats", "--db", db).stdout
+    assert f"entities: {stats['entities']} distinct ({stats['entity_records']} in documents)" in plain
+
+
+def test_help_shows_click_value_types(help_texts):
+    for name, (_, text) in help_texts.items():
+        assert "<bool>" not in text and "<list[" not in text and "<str>" not in text, name
+    assert "COMMAND [ARGS]" not in help_texts["serve"][1]
+    assert "serve [OPTIONS]" in " ".join(help_texts["serve"][1].split())
+    assert "PATH" in help_texts["analyze"][1] and "INTEGER" in help_texts["analyze"][1]
+
+
+def test_serve_on_a_busy_port_fails_before_announcing(filled_db, claimscope_proc):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = claimscope_proc("serve", "--db", filled_db, "--port", port)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "serving" not in err and f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_unparseable_published_is_a_warning(tmp_path, cli):
+    lines = tmp_path / "docs.jsonl"
+    lines.write_text(json.dumps({"text": GOOD_A, "published": "spring 2021"}) + "\n"
+                     + json.dumps({"text": GOOD_B, "published": "2021-04-04"}) + "\n", "utf-8")
+    result = cli("analyze", lines, "--format", "jsonl")
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr and "'spring 2021' is not a date" in result.stderr
+    published = [json.loads(line)["document"]["published"] for line in result.stdout.splitlines()]
+    assert published[1] == "2021-04-04"
+
+
+def test_eval_on_a_file_without_gold_lines(claimscope_proc, tmp_path):
+    index = tmp_path / "index.jsonl"
+    index.write_text(json.dumps({"file": "001.txt", "title": "x", "published": "2021-01-01"}) + "\n", "utf-8")
+    proc = claimscope_proc("eval", index)
+    assert proc.returncode == 2 and "has no gold lines" in proc.stderr.decode()
+    notgold = tmp_path / "other.jsonl"
+    notgold.write_text('{"text": "x"}\n', "utf-8")
+    proc = claimscope_proc("eval", notgold)
+    assert proc.returncode == 2 and "no 'file'" in proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr
+
+
+def test_list_documents(filled_db, cli):
+    result = cli("list", "--db", filled_db, "--sort", "title", "--order", "asc")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and "4 documents" in result.stderr
+    titles = [line.split("events  ", 1)[1] for line in lines]
+    assert titles == sorted(titles)
+    page = json.loads(cli("list", "--db", filled_db, "--json", "--q", "occupied").stdout)
+    assert page["total"] == 1 and page["items"][0]["title"] == "Russia has occupied Belarus"
+    assert page["items"][0]["events"] > 0
+    assert cli("list", "--db", filled_db, "--from", "2022").exit_code == 2
+    assert cli("list", "--db", filled_db, "--sort", "nope").exit_code == 2
+
+
+def test_search_documents_with_snippets(filled_db, cli):
+    result = cli("search", "occupied Belarus", "--db", filled_db)
+    assert result.exit_code == 0, result.output
+    assert "Russia has occupied Belarus" in result.stdout and "[occupied]" in result.stdout
+    hits = json.loads(cli("search", "occupied", "--db", filled_db, "--json").stdout)
+    assert hits and all("[occupied]" in h["snippet"].lower() or "[occupied]" in h["snippet"] for h in hits)
+    assert json.loads(cli("search", "zzzyyyxxx", "--db", filled_db, "--json").stdout) == []
+    assert cli("search", "!!!", "--db", filled_db).exit_code == 2

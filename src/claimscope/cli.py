@@ -2,14 +2,32 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from claimscope.errors import ClaimscopeError
+
+
+def _value_type(param, ctx) -> str | None:
+    """The value column of --help in click's words (TEXT, PATH, INTEGER), nothing for flags and
+    arguments: typer >= 0.2x prints Python annotations there (`<bool>`, `<list[Path]>`)."""
+    if isinstance(param, typer.core.TyperArgument) or getattr(param, "is_flag", False):
+        return None
+    if param.metavar is not None:
+        return param.metavar
+    bare = re.sub(r"^list\[(.*)\]$", r"\1", param.display_type(ctx).strip("<>"))
+    return {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH", "file": "FILE",
+            "directory": "DIR", "path": "PATH"}.get(bare, bare.upper())
+
+
+typer.core.TyperOption.display_type_rich = _value_type
+typer.core.TyperArgument.display_type_rich = _value_type
 
 app = typer.Typer(
     help="claimscope: who says, demands, accuses, supports or does what, to whom, and when — "
@@ -82,10 +100,14 @@ def analyze(
     if fmt is None and db is None:
         db = Path("claimscope.db")
     pipeline = _pipeline(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes, url_timeout=timeout)
-    store = Store(db) if db else None
+    # the store is opened on the first analysed document: a batch of missing inputs must not
+    # leave an empty database behind (its failures go to an existing database only)
+    store: Store | None = None
     counts: Counter = Counter()
     types: Counter = Counter()
+    entity_ids: set[str] = set()
     failures: list = []
+    warnings: list[str] = []
     printed: list = []
     progress = None
     if not quiet and sys.stderr.isatty():
@@ -112,6 +134,12 @@ def analyze(
             counts["events"] += len(item.events)
             counts["times"] += len(item.times)
             types.update(e.type for e in item.events)
+            entity_ids.update(e.id for e in item.entities)
+            warnings += [f"{item.source}: {w}" for w in item.warnings]
+            if db and store is None:
+                store = Store(db)
+                for failure in failures:
+                    store.add_failure(failure)
             if store:
                 counts["stored" if store.add(item, replace=replace) else "already stored"] += 1
             if fmt == "jsonl":
@@ -121,23 +149,32 @@ def analyze(
     finally:
         if progress:
             progress.stop()
+        if store is None and db and db.exists() and failures:
+            store = Store(db)
+            for failure in failures:
+                store.add_failure(failure)
         if store:
             store.close()
     if fmt == "json":
         out = printed[0] if len(printed) == 1 else printed
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     if not quiet:
-        _err(_summary(counts, types, failures, db))
+        _err(_summary(counts, types, len(entity_ids), failures, warnings,
+                      db if store else None, db if db and not store and not db.exists() else None))
     raise typer.Exit(1 if failures else 0)
 
 
-def _summary(counts: Counter, types: Counter, failures: list, db: Path | None) -> str:
+def _summary(counts: Counter, types: Counter, distinct_entities: int, failures: list,
+             warnings: list[str], db: Path | None, not_created: Path | None) -> str:
     lines = [f"documents: {counts['documents']}"
-             + (f" ({counts['stored']} stored, {counts['already stored']} already in {db})" if db else ""),
-             f"sentences: {counts['sentences']}   entities: {counts['entities']}   "
-             f"time expressions: {counts['times']}   events: {counts['events']}"]
+             + (f" ({counts['stored']} stored, {counts['already stored']} already in {db})" if db else "")
+             + (f" (nothing to store: {not_created} not created)" if not_created else ""),
+             f"sentences: {counts['sentences']}   entities: {distinct_entities} distinct "
+             f"({counts['entities']} in documents)   time expressions: {counts['times']}   "
+             f"events: {counts['events']}"]
     if types:
         lines.append("events by type: " + ", ".join(f"{t} {n}" for t, n in types.most_common()))
+    lines += [f"warning: {w}" for w in warnings]
     lines.append(f"failures: {len(failures)}")
     lines += [f"  {f.source}: {f.reason}" for f in failures]
     return "\n".join(lines)
@@ -153,11 +190,15 @@ def export(
     debug: DebugOpt = False,
 ) -> None:
     """Export the store: full analyses as JSONL, or a flat table as CSV/Parquet."""
-    from claimscope.export import TABLES, export as run_export
+    from claimscope.export import FORMATS, TABLES, export as run_export
 
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
     table = table or ("analyses" if fmt == "jsonl" else "events")
     if table != "analyses" and table not in TABLES:
         raise typer.BadParameter(f"unknown table {table!r}", param_hint="--table")
+    if fmt == "parquet" and out is None:
+        raise typer.BadParameter("parquet is binary: give --out FILE", param_hint="--out")
     conn = _open_db(db)
     if fmt == "parquet":
         n = run_export(conn, fmt, table, None, out)
@@ -166,7 +207,13 @@ def export(
             n = run_export(conn, fmt, table, handle, out)
     else:
         n = run_export(conn, fmt, table, sys.stdout, None)
-    _err(f"exported {n} {table} records")
+    _err(f"exported {n} {_RECORD_NAMES[table][n == 1]}" + (f" to {out}" if out else ""))
+
+
+# (plural, singular) of what one exported record of a table is
+_RECORD_NAMES = {"analyses": ("analyses", "analysis"), "events": ("events", "event"),
+                 "documents": ("documents", "document"), "entities": ("entities", "entity"),
+                 "failures": ("failures", "failure")}
 
 
 def _open_db(db: Path):
@@ -187,9 +234,18 @@ def show(
     """Show one stored document: text summary, entities, events with their sentences."""
     from claimscope.store import get_analysis
 
-    analysis = get_analysis(_open_db(db), doc_id)
+    conn = _open_db(db)
+    analysis = get_analysis(conn, doc_id)
     if analysis is None:
-        raise ClaimscopeError(f"no single document with id starting {doc_id!r}")
+        matches = conn.execute("SELECT id, published, title FROM documents WHERE substr(id, 1, ?) = ?"
+                               " ORDER BY id LIMIT 21", (len(doc_id), doc_id)).fetchall()
+        if not matches:
+            raise ClaimscopeError(f"no document with id starting {doc_id!r}")
+        listing = "\n".join(f"  {m['id']}  {m['published'] or '-':<10}  {_clip(m['title'] or '', 60)}"
+                             for m in matches[:20])
+        more = "\n  …" if len(matches) > 20 else ""
+        raise ClaimscopeError(f"{len(matches) if len(matches) <= 20 else 'more than 20'} documents have"
+                              f" ids starting {doc_id!r}; give more characters:\n{listing}{more}")
     if as_json:
         typer.echo(json.dumps(analysis, ensure_ascii=False, indent=2))
         return
@@ -207,7 +263,83 @@ def show(
         rec = ", ".join(r["name"] for r in ev["recipients"]) or "-"
         aux = f" [{', '.join(ev['aux'])}]" if ev["aux"] else ""
         typer.echo(f"  {ev['type']}{'/' + ev['mode'] if ev['mode'] else ''}{aux}  {actor} → {rec}"
-                   f"  ({ev['date'] or 'no date'})\n      “{ev['span']['text'][:160]}”")
+                   f"  ({ev['date'] or 'no date'})\n      “{_clip(ev['span']['text'], 160)}”")
+
+
+def _clip(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word boundary and marked with '…' when cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[width // 2:] else cut) + "…"
+
+
+@app.command("list", epilog="Example: claimscope list --db claimscope.db --from 2022-02-01 --sort title\n\n"
+                             "Example: claimscope list --site belsat.eu --json")
+def list_command(
+    db: DbOpt = Path("claimscope.db"),
+    q: Annotated[Optional[str], typer.Option("--q", help="Full-text search (all words).")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Only documents of this site.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="Only this language (ISO 639-1).")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="Published on or after YYYY-MM-DD.")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Published on or before YYYY-MM-DD.")] = None,
+    sort: Annotated[str, typer.Option(help="published, title, site or added.")] = "published",
+    order: Annotated[str, typer.Option(help="asc or desc.")] = "desc",
+    limit: Annotated[int, typer.Option(help="At most this many documents.", min=1)] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the page as JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """List stored documents: id, publication date, events, title (the filters of /api/documents;
+    undated documents sort last)."""
+    from claimscope.serve.queries import DOCUMENT_SORTS, document_page
+
+    if sort not in DOCUMENT_SORTS:
+        raise typer.BadParameter(f"must be one of {', '.join(DOCUMENT_SORTS)}", param_hint="--sort")
+    if order not in ("asc", "desc"):
+        raise typer.BadParameter("must be asc or desc", param_hint="--order")
+    for value, hint in ((date_from, "--from"), (date_to, "--to")):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise typer.BadParameter("must be YYYY-MM-DD", param_hint=hint)
+    page = document_page(_open_db(db), q, site, language, date_from, date_to, sort, order, limit, offset)
+    if as_json:
+        typer.echo(json.dumps(page, ensure_ascii=False, indent=2))
+        return
+    for d in page["items"]:
+        typer.echo(f"{d['id']}  {d['published'] or '-':<10}  {d['events']:>4} events  "
+                   f"{_clip(d['title'] or d['source'], 100)}")
+    shown = f"{offset + 1}–{offset + len(page['items'])}" if page["items"] else "none"
+    _err(f"{page['total']} documents ({shown} shown)")
+
+
+@app.command(epilog='Example: claimscope search "political prisoners" --db claimscope.db')
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find (all of them, in any order).")],
+    db: DbOpt = Path("claimscope.db"),
+    limit: Annotated[int, typer.Option(help="At most this many documents.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Full-text search of titles and texts: the best-matching documents with a snippet around
+    the words ([…] marks them)."""
+    from claimscope.serve.queries import fts_query
+
+    match = fts_query(text)
+    if match is None:
+        raise typer.BadParameter("give at least one word", param_hint="TEXT")
+    hits = [dict(r) for r in _open_db(db).execute(
+        "SELECT d.id, d.published, d.title, d.source,"
+        " snippet(documents_fts, 1, '[', ']', '…', 16) AS snippet"
+        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
+    if as_json:
+        typer.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        typer.echo(f"{h['id']}  {h['published'] or '-':<10}  {_clip(h['title'] or h['source'], 90)}\n"
+                   f"    {' '.join(h['snippet'].split())}")
+    _err(f"{len(hits)} documents match {text!r}" + (" (limit reached)" if len(hits) == limit else ""))
 
 
 @app.command(epilog="Example: claimscope stats --db claimscope.db")
@@ -225,7 +357,8 @@ def stats(
         return
     for key in ("documents", "sentences", "entities", "linked_entities", "mentions", "events",
                 "times", "failures"):
-        typer.echo(f"{key:>16}: {s[key]}")
+        extra = f" distinct ({s['entity_records']} in documents)" if key == "entities" else ""
+        typer.echo(f"{key:>16}: {s[key]}{extra}")
     typer.echo(f"{'published':>16}: {s['published_range'][0]} … {s['published_range'][1]}")
     typer.echo("  events by type: " + (", ".join(f"{t} {n}" for t, n in s["events_by_type"].items()) or "none"))
 
@@ -243,8 +376,16 @@ def eval_command(
 ) -> None:
     """Score the pipeline (or, with --compare, a second annotator) against hand-coded gold
     documents: events, per-type confusion, actors, dates, times."""
-    from claimscope.evaluate import compare_gold, evaluate, render_table
+    from claimscope.evaluate import compare_gold, evaluate, read_gold, render_table
 
+    for path in (gold, compare):
+        try:
+            lines = read_gold(path) if path is not None else [{"events": []}]
+        except ValueError as exc:
+            raise ClaimscopeError(str(exc)) from None
+        if not any("events" in line for line in lines):
+            raise ClaimscopeError(f"{path} has no gold lines: a SPEC §5 gold line has 'file' and "
+                                  "'events' (is this an index or an export?)")
     if compare is not None:
         report = compare_gold(gold, compare)
     else:
@@ -271,10 +412,10 @@ def train_command(
 
 def _mount_subapps() -> None:
     from claimscope.actors.cli import app as actors_app
-    from claimscope.serve.cli import app as serve_app
+    from claimscope.serve.cli import EPILOG, serve
 
     app.add_typer(actors_app, name="actors", help="Knowledge-base tools: lint, find.")
-    app.add_typer(serve_app, name="serve")
+    app.command("serve", epilog=EPILOG)(serve)
 
 
 def main() -> None:

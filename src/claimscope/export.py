@@ -19,6 +19,7 @@ EVENT_COLUMNS = [
     "recipient_ids", "object", "contexts", "aux", "trigger", "sentence_text", "span_start",
     "span_end", "confidence", "source", "title",
 ]
+FORMATS = ("jsonl", "csv", "parquet")
 TABLES = {
     "events": None,
     "documents": "SELECT id, source, url, title, site, author, published, published_from, language,"

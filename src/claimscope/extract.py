@@ -162,6 +162,9 @@ def extract(raw: RawDocument, patterns: list[BoilerplatePattern]) -> Document:
     given = raw.meta.get("published")
     if given and _DATE_RE.match(str(given)[:10]):
         doc.published, doc.published_from = str(given)[:10], "given"
+    elif given:
+        doc.warnings.append(f"published {str(given)[:80]!r} is not a date (YYYY, YYYY-MM or "
+                            "YYYY-MM-DD): ignored")
     elif meta.get("date") and _DATE_RE.match(meta["date"]):
         doc.published, doc.published_from = meta["date"], "metadata"
     return doc

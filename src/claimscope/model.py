@@ -139,6 +139,9 @@ class Document:
     times: list[TimeExpression] = field(default_factory=list)
     # sentence id -> parsed tokens (claimscope.parse.Token); working state, never serialised
     parses: dict[int, Any] = field(default_factory=dict)
+    # metadata that was given but could not be used ("published 'spring 2021' is not a date");
+    # reported by the caller (CLI summary, ingest page), never serialised
+    warnings: list[str] = field(default_factory=list)
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start:sentence.end]

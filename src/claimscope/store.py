@@ -194,6 +194,7 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "documents": one("SELECT count(*) FROM documents"),
         "sentences": one("SELECT count(*) FROM sentences"),
         "entities": one("SELECT count(DISTINCT id) FROM entities"),
+        "entity_records": one("SELECT count(*) FROM entities"),  # one per entity per document
         "linked_entities": one("SELECT count(DISTINCT id) FROM entities WHERE linked = 1"),
         "mentions": one("SELECT count(*) FROM mentions"),
         "events": one("SELECT count(*) FROM events"),

@@ -589,8 +589,15 @@ def annotate_times(doc: Document, today: date | None = None) -> Document:
 
     # publication date
     if doc.published and not _valid_given(doc.published, today):
+        doc.warnings.append(f"published {doc.published!r} is not a plausible date (a placeholder, "
+                            "before 1900 or in the future): ignored")
         doc.published, doc.published_from = None, "none"
     pub, how, partial = _publication(doc, cands, today)
+    finer = _iso(pub) if pub is not None else None
+    if doc.published and finer and how == "dateline" and len(finer) > len(doc.published) \
+            and finer.startswith(doc.published):
+        # given "2021-08" and the dateline says "August 10, 2021": the text is more precise
+        doc.published, doc.published_from = finer, "dateline"
     if not doc.published:
         if pub is not None:
             doc.published, doc.published_from = _iso(pub), how  # type: ignore[assignment]

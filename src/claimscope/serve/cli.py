@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+EPILOG = ("Example: claimscope serve --db claimscope.db --port 8000\n\n"
+          "Example (with an upload box): CLAIMSCOPE_TOKEN=s3cret claimscope serve "
+          "--db claimscope.db --allow-ingest")
 
 
-@app.callback(invoke_without_command=True,
-              epilog="Example: claimscope serve --db claimscope.db --port 8000\n\n"
-                     "Example (with an upload box): CLAIMSCOPE_TOKEN=s3cret claimscope serve "
-                     "--db claimscope.db --allow-ingest")
 def serve(
-    ctx: typer.Context,
     db: Annotated[Path, typer.Option("--db", help="SQLite database (from `claimscope analyze`).")] = Path("claimscope.db"),
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
@@ -38,8 +36,6 @@ def serve(
     --allow-ingest an upload box analyses pasted text, files and URLs; every ingest request
     must carry the token (header X-Claimscope-Token or form field `token`).
     """
-    if ctx.invoked_subcommand is not None:
-        return
     from claimscope.errors import ClaimscopeError
 
     if allow_ingest and not token:
@@ -62,13 +58,33 @@ def serve(
         target, kwargs = "claimscope.serve.cli:app_from_env", {"factory": True, "workers": processes}
     else:
         target, kwargs = _build(settings), {}
+    _check_listen(host, port)
     typer.echo(f"claimscope serving {db} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
                err=True)
     uvicorn.run(target, host=host, port=port, log_level="warning", server_header=False,
                 access_log=False, **kwargs)
 
 
+# standalone (tests, `python -m`): a one-command app runs `serve` directly; `claimscope serve`
+# registers the same function as a plain command (no COMMAND [ARGS] in its usage line)
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app.command(epilog=EPILOG)(serve)
+
 _SETTINGS_ENV = "CLAIMSCOPE_SERVE_SETTINGS"
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail before saying "serving on …" when the address cannot be bound (port in use, no such
+    interface); uvicorn binds again right after (SO_REUSEADDR, as uvicorn sets it)."""
+    from claimscope.errors import ClaimscopeError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise ClaimscopeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _build(settings: dict):

@@ -218,6 +218,15 @@ def search_documents(db: Database, q: str | None = None, site: str | None = None
                      language: str | None = None, date_from: str | None = None,
                      date_to: str | None = None, sort: str = "published", order: str = "desc",
                      limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    return document_page(db.conn(), q, site, language, date_from, date_to, sort, order, limit,
+                         offset, cached=db.cached)
+
+
+def document_page(conn: sqlite3.Connection, q: str | None = None, site: str | None = None,
+                  language: str | None = None, date_from: str | None = None,
+                  date_to: str | None = None, sort: str = "published", order: str = "desc",
+                  limit: int = 20, offset: int = 0, cached=lambda key, compute: compute()) -> dict[str, Any]:
+    """A page of documents over a plain store connection (`claimscope list` and the API)."""
     clauses: list[str] = []
     params: list[Any] = []
     match = fts_query(q) if q else None
@@ -239,8 +248,7 @@ def search_documents(db: Database, q: str | None = None, site: str | None = None
         clauses.append("substr(d.published, 1, 10) <= ?")
         params.append(date_to)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    conn = db.conn()
-    total = db.cached(("doc_count", where, tuple(params)), lambda: conn.execute(
+    total = cached(("doc_count", where, tuple(params)), lambda: conn.execute(
         f"SELECT count(*) FROM documents d{where}", params).fetchone()[0])
     col = DOCUMENT_SORTS[sort]
     direction = "DESC" if order == "desc" else "ASC"
