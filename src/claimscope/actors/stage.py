@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from claimscope.model import Document, Entity, Mention, Span
 
+from .candidate import Candidate
 from .kb import Entry, KnowledgeBase, Pattern
 from .keys import STOP, _CYR, ascii_fold, cyrillic_language, name_key, tokenize, word_key
+from .speakers import SpeakerResolution
+from .unknown import UnknownNames
 
 _FILLER = "\u0001"
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
@@ -43,102 +45,20 @@ _ANAPHOR_HEADS = {
     "tribunal": "tribunal", "court": "court", "alliance": "alliance", "union": "union",
     "armed forces": "forces", "army": "army",
 }
-_SPEECH = frozenset("""said says say added adds noted notes stated states stressed stresses
-emphasized emphasised emphasizes emphasises expressed expresses declared declares called calls
-urged urges reiterated reiterates deplored deplores condemned condemns welcomed welcomes
-considers considered believes believed demands demanded insisted insists warned warns announced
-announces reported reports documented documents recalled recalls underlined underlines
-underscored described describes argued argues claimed claims told tweeted wrote writes
-pointed points concluded concludes explained explains informed informs confirmed confirms
-appealed appeals rejected rejects denied denies accused accuses supported supports protested
-protests replied replies responded responds believes thinks""".split())
-_AUX = frozenset("has have had also further again strongly resolutely firmly will would "
-                 "repeatedly categorically has also once then later".split())
-_AUX_RE = r"(?:(?:" + "|".join(sorted(_AUX, key=len, reverse=True)) + r")\s+){0,3}"
-_SPEECH_RE = r"(?:" + "|".join(sorted(_SPEECH, key=len, reverse=True)) + r")\b"
 _MOD_RE = r"(?:(?:" + "|".join(re.escape(m) for m in sorted(_MODIFIERS, key=len, reverse=True)) + r")\s+){0,2}"
 # compiled once (these ran per candidate / per quotation before)
 _NONWORD = re.compile(r"\W")
 _POSS_END = re.compile(r"['’]s$")
 _GOV_AFTER = re.compile(r"(?:['’]s)?\s+" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\b", re.I)
 _GOV_BEFORE = re.compile(r"\b" + _MOD_RE + r"(" + "|".join(_GOV_HEADS) + r")\s+of\s+$", re.I)
-_ISSUES_RE = re.compile(r"\s+(?:of\s+\w+\s+)?" + _AUX_RE + r"(issued|published|adopted|"
-                        r"released|made|considers|declares|states|calls|appeals|demands|"
-                        r"expresses|expressed|condemns|stated)\b")
-_SPEAKS_AFTER = re.compile(r"\s+(?:\([^)]*\)\s+)?(?:on \w+\s+)?" + _AUX_RE + _SPEECH_RE)
-_IT_SAID = re.compile(r"\b([Ii]t)\s+" + _AUX_RE + _SPEECH_RE)
-_SAID_FOLLOWING = re.compile(r"\b(?:" + _SPEECH_RE + r")(?:\s+the\s+following|\s+as\s+follows)?:[ \t]*\n+")
-_SPEECH_AFTER = re.compile(r"[\s,.–—-]*(?:[\w’'-]+\s+){0,8}?(?:" + "|".join(sorted(_SPEECH)) + r")\b")
 _ANAPHOR_RE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Ii]ts|[Oo]ur)\s+(" + "|".join(_ANAPHOR_HEADS)
                          + r")\b(?:(['’]s)\s+(\w+))?")
-_SPEECH_BEFORE = re.compile(r"(?:" + "|".join(sorted(_SPEECH)) + r"|reads|read)\b[^.!?]*$")
-_WE = frozenset({"we", "our", "us", "ours", "ourselves"})
-_STATEMENT_WORDS = re.compile(
-    r"\b(statements?|appeal|resolution|declaration|address|communiqu[eé]|letter|remarks|"
-    r"position|announcement|press release|open letter|decision|manifesto|speech|video address)\b", re.I)
 _DOC_NOUN = re.compile(
     r"(?:['’]s)?\s+(?:Charter|Convention|Treaty|Memorandum|Declaration|Covenant|Statute|Act|"
     r"Accords?|Agreement|Protocol|obligations|commitments|standards|principles|membership|"
     r"member states|member countries|Summit|Format|Day)\b")
-_QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
-_QUOTE_CHARS = re.compile(r'\n(?=\n)|[“”«»„"]')
 
-# unknown names
-_ROLE_CUES = {
-    "mp": "LEG", "mps": "LEG", "mep": "LEG", "deputy": "LEG", "senator": "LEG", "lawmaker": "LEG",
-    "parliamentarian": "LEG", "speaker": "LEG",
-    "chairwoman": None, "chairman": None, "chair": None, "head": None, "leader": None,
-    "spokesperson": "GOV", "spokesman": "GOV", "spokeswoman": "GOV", "minister": "GOV",
-    "ambassador": "GOV", "envoy": "GOV", "diplomat": "GOV", "president": "GOV",
-    "premier": "GOV", "governor": "GOV", "mayor": "GOV", "official": "GOV", "secretary": "GOV",
-    "aide": None, "adviser": None, "advisor": None, "representative": None,
-    "journalist": "JRN", "editor": "JRN", "reporter": "JRN", "correspondent": "JRN",
-    "blogger": "JRN", "activist": "CVL", "dissident": "OPP", "politician": None,
-    "lawyer": "JUD", "attorney": None, "judge": "JUD", "prosecutor": "JUD",
-    "general": "MIL", "commander": "MIL", "colonel": "MIL", "officer": None,
-    "candidate": None, "opposition": "OPP", "rapporteur": None, "expert": None,
-    "mr": None, "mrs": None, "ms": None, "dr": None, "prof": None, "coordinator": None,
-    "director": None, "wife": None, "husband": None, "trustee": None, "member": None,
-    "prisoner": None, "economist": None, "analyst": None,
-}
-_ORG_HEADS = frozenset("""council committee centre center ministry office association union party
-agency foundation institute group movement court commission assembly service front bank
-university fund organization organisation department directorate network forum initiative
-platform radio tv television channel agency bureau alliance federation coalition
-league society club corporation company cabinet parliament congress senate chamber tribunal
-guard police army forces""".split())
-_NOT_NAMES = frozenset("""The A An This That These Those It Its In On At By For From With To Of And
-Or But If As After Before Since During While When Where Why How What Who Which We Our Us You Your
-They Their He His She Her I My Me Mr Mrs Ms Dr Dear Also Earlier Later Today Yesterday Tomorrow
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
-Glory Long Live Share Read Follow Like Support Home News Politics Society Economy Security
-Archive English Press Releases Statement Appeal Resolution Remarks Related More Leave Recommend
-Facebook Instagram Telegram Twitter YouTube Patreon Become Discuss Warning Skip Approved
-Declare Use Expand Refuse Demand Remember Put Release Proclaim Conduct Currently Numerous Many
-Most Some All Any Every Each No Not None Nobody Throughout Hence However Moreover Furthermore
-Meanwhile Thus Therefore Allegedly Given Taking Speaking According Among Despite Although Both
-Among Here There Then Now Yet Still Just Only Even Being Having Among Updated Thank Please Let
-God Mid Preservation Chornobyl Golos Another Yet New Old""".split())
-_TITLE_WORDS = frozenset("""representative minister secretary state foreign high prime deputy general
-chief special rapporteur president vice chairman chairwoman head director ambassador spokesman
-spokesperson commissioner chancellor premier envoy officer affairs council""".split())
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄЎҐ][a-zß-öø-ÿā-ſа-яёіїєўґ'’\-]+$")
-
-
-@dataclass(slots=True)
-class _Cand:
-    start_tok: int
-    end_tok: int  # inclusive
-    start: int
-    end: int
-    pattern: Pattern | None
-    entity: str | None = None
-    via: str = "name"
-    fuzzy: bool = False
-
-
-class ActorStage:
+class ActorStage(SpeakerResolution, UnknownNames):
     """`ActorStage(kb)(doc)` fills doc.mentions and doc.entities."""
 
     def __init__(self, kb: KnowledgeBase):
@@ -250,7 +170,7 @@ class ActorStage:
         kstr = "".join(chars)
 
         # 2. all pattern occurrences, validated, longest first
-        cands: list[_Cand] = []
+        cands: list[Candidate] = []
         for end, (n, key) in self._auto.iter(kstr):
             s_pos = end - n + 1
             t0, t1 = idx[s_pos], idx[end]
@@ -267,15 +187,15 @@ class ActorStage:
                     continue
                 if fz and p.via not in ("name", "alias"):
                     continue
-                cands.append(_Cand(t0, t1, a, b, p, fuzzy=fz))
+                cands.append(Candidate(t0, t1, a, b, p, fuzzy=fz))
                 break
         cands.sort(key=lambda c: (-(c.end - c.start), c.start))
 
         # person + "regime"/"government" compositions, and role heads ("the cabinet's chairwoman")
-        mentions: list[_Cand] = []
+        mentions: list[Candidate] = []
         taken = bytearray(len(text) + 1)
 
-        def take(c: _Cand) -> bool:
+        def take(c: Candidate) -> bool:
             if any(taken[c.start:c.end]):
                 return False
             for i in range(c.start, c.end):
@@ -283,7 +203,7 @@ class ActorStage:
             mentions.append(c)
             return True
 
-        chosen: list[_Cand] = []
+        chosen: list[Candidate] = []
         occupied = bytearray(len(spans) + 1)
         for c in cands:
             if any(occupied[c.start_tok:c.end_tok + 1]):
@@ -296,7 +216,7 @@ class ActorStage:
         # 3. first pass: unambiguous specific names; counts for context
         counts: dict[str, int] = {}
         country_counts: dict[str, int] = {}
-        pending: list[_Cand] = []
+        pending: list[Candidate] = []
         for c in chosen:
             p = c.pattern
             assert p is not None
@@ -435,7 +355,7 @@ class ActorStage:
         return "alias" if low in forms else "key"
 
     @staticmethod
-    def _metonym_ok(text: str, c: _Cand) -> bool:
+    def _metonym_ok(text: str, c: Candidate) -> bool:
         """A capital as a government, not as a place: 'sanctions against Minsk', not 'in Minsk'."""
         surface = text[c.start:c.end]
         if surface.isupper() and len(surface) > 3:  # dateline "MOSCOW, August 10."
@@ -456,7 +376,7 @@ class ActorStage:
             return False
         return True
 
-    def _generic_extent(self, text: str, spans, c: _Cand, starts: list[int]) -> int | None:
+    def _generic_extent(self, text: str, spans, c: Candidate, starts: list[int]) -> int | None:
         """'the illegal regime' -> start of 'illegal'; None when the head has a foreign modifier
         ('prison authorities', 'representative authorities')."""
         start = c.start
@@ -517,7 +437,7 @@ class ActorStage:
             return scored[0][1]
         return None
 
-    def _compositions(self, text: str, linked: list[_Cand], on: str | None) -> list[_Cand]:
+    def _compositions(self, text: str, linked: list[Candidate], on: str | None) -> list[Candidate]:
         out = []
         for c in linked:
             e = self.kb.entries[c.entity]
@@ -531,13 +451,13 @@ class ActorStage:
                 continue
             m = _GOV_AFTER.match(text[c.end:c.end + 60])
             if m:
-                out.append(_Cand(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, gov,
+                out.append(Candidate(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, gov,
                                  "descriptor"))
                 continue
             before = text[max(0, c.start - 60):c.start]
             m = _GOV_BEFORE.search(before)
             if m:
-                out.append(_Cand(c.start_tok, c.end_tok, c.start - (len(before) - m.start()),
+                out.append(Candidate(c.start_tok, c.end_tok, c.start - (len(before) - m.start()),
                                  c.end, None, gov, "descriptor"))
         return out
 
@@ -547,7 +467,7 @@ class ActorStage:
                  if any(r.head and r.org == org for r in e.roles_on(day))]
         return found[0] if len(found) == 1 else None
 
-    def _anaphors(self, text: str, mentions: list[_Cand], take, on: str | None) -> None:
+    def _anaphors(self, text: str, mentions: list[Candidate], take, on: str | None) -> None:
         """'the cabinet' -> the last organisation named with that head noun; 'the cabinet's
         chairwoman' / "X's chairwoman" -> who heads it on the document's date."""
         starts = [m.start for m in mentions]
@@ -561,7 +481,7 @@ class ActorStage:
                 who = self._head_of(e.id, on)
                 if who:
                     mentions.remove(c)
-                    new = _Cand(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, who,
+                    new = Candidate(c.start_tok, c.end_tok, c.start, c.end + m.end(), None, who,
                                 "descriptor")
                     mentions.append(new)
         for m in _ANAPHOR_RE.finditer(text):
@@ -588,299 +508,9 @@ class ActorStage:
             if m.group(2) and m.group(3).lower() in _ROLE_HEADS:
                 who = self._head_of(target, on)
                 if who:
-                    take(_Cand(0, 0, m.start(1), m.end(3), None, who, "descriptor"))
+                    take(Candidate(0, 0, m.start(1), m.end(3), None, who, "descriptor"))
                 continue
-            take(_Cand(0, 0, m.start(1), m.end(1), None, target, "pronoun"))
-
-    # ------------------------------------------------------------------ pronouns
-    def _speaker_kind_ok(self, eid: str) -> bool:
-        e = self.kb.entries.get(eid)
-        return bool(e) and e.kind in ("organization", "igo", "country")
-
-    def speaks_for(self, eid: str, on: str | None) -> str:
-        """The body whose "we" a speaker speaks for (SPEC §3 rule 6): an organisation speaks for
-        itself (or for the body its `speaks_for` names: the EEAS for the EU); a person for the
-        organisation of their role on the document's date, a head of state or government for
-        the state; a person without a known role for themself."""
-        e = self.kb.entries.get(eid)
-        if e is None:
-            return eid
-        if e.kind == "person":
-            roles = [r for r in e.roles_on(on) if r.org and r.org in self.kb.entries]
-            if not roles and not on:  # date unknown: the latest role
-                roles = [r for r in sorted(e.roles, key=lambda r: r.start or "", reverse=True)
-                         if r.org and r.org in self.kb.entries][:1]
-            if not roles:
-                return eid
-            r = next((r for r in roles if r.head), roles[0])
-            org = self.kb.entries[r.org]
-            if r.head and org.derived_from and org.id.endswith("-gov"):
-                return org.derived_from  # the president's "we" is the state
-            return org.speaks_for or org.id
-        return e.speaks_for or eid
-
-    def _issuer(self, doc: Document, text: str, mentions: list[_Cand]) -> tuple[str | None, str | None]:
-        """Who issues the document: (the body "we" stands for, the person "I" is). Named in the
-        title or a heading with a statement word ("Remarks by High Representative Josep
-        Borrell", "Statement of the Coordination Council"), or the subject of the first
-        sentence that says it issued something."""
-        on = doc.published
-        heads: list[tuple[int, int]] = []
-        for s in doc.sentences[:6]:
-            if s.kind == "heading":
-                heads.append((s.start, s.end))
-        pos = 0
-        for line in text.split("\n")[:12]:
-            if line.strip() and len(line) < 250 and not re.search(r"[.!?]\s*$", line.strip()):
-                heads.append((pos, pos + len(line)))
-            pos += len(line) + 1
-
-        def pick(found: list[tuple[str, str]]) -> tuple[str | None, str | None] | None:
-            # the first organisation or person after the statement word ("Remarks by <person>")
-            for eid, kind in found:
-                if kind == "person":
-                    return self.speaks_for(eid, on), eid
-                if self._speaker_kind_ok(eid):
-                    return eid, None
-            return None
-
-        for a, b in heads:
-            seg = text[a:b]
-            sm = _STATEMENT_WORDS.search(seg)
-            if not sm:
-                continue
-            got = pick([(c.entity, self.kb.entries[c.entity].kind) for c in mentions
-                        if a + sm.start() <= c.start < b and c.entity in self.kb.entries
-                        and c.via != "pronoun"])
-            if got:
-                return got
-        if doc.title and _STATEMENT_WORDS.search(doc.title):
-            # the title is outside the text: resolve its names with the matcher
-            sub = Document(id="title", source="", text=doc.title)
-            self._names_only(sub)
-            sm = _STATEMENT_WORDS.search(doc.title)
-            got = pick([(mm.entity, self.kb.entries[mm.entity].kind) for mm in sub.mentions
-                        if mm.entity in self.kb.entries and mm.start >= sm.start()])
-            if got:
-                return got
-        # first naming sentence: "<Org> has issued a statement / says / considers ..."
-        for c in mentions[:40]:
-            if not self._speaker_kind_ok(c.entity or "") or c.via == "pronoun":
-                continue
-            after = text[c.end:c.end + 80]
-            if _ISSUES_RE.match(after):
-                return c.entity, None
-        return None, None
-
-    def _names_only(self, doc: Document) -> None:
-        saved = doc.sentences
-        self(doc)
-        doc.sentences = saved
-
-    def _pronouns(self, doc: Document, text: str, mentions: list[_Cand], take,
-                  starts: list[int]) -> None:
-        on = doc.published
-        quotes = _quote_regions(text) + self._said_following(doc, text)
-        quotes.sort()
-        issuer, issuer_person = self._issuer(doc, text, mentions) if doc.id != "title" else (None, None)
-        # speakers: organisations followed by a speech verb, in order
-        speakers: list[tuple[int, str]] = []
-        if issuer:
-            speakers.append((-1, issuer))
-        for c in mentions:
-            if c.entity and self._speaker_kind_ok(c.entity):
-                after = text[c.end:c.end + 60]
-                if _SPEAKS_AFTER.match(after):
-                    speakers.append((c.start, c.entity))
-        sp_pos = [p for p, _ in speakers]
-
-        def last_speaker(pos: int) -> str | None:
-            i = bisect_left(sp_pos, pos) - 1
-            return speakers[i][1] if i >= 0 else None
-
-        # "it said", "it added", "It deplores", "it has also documented"
-        it_resolved: list[tuple[int, int, str]] = []
-        for m in _IT_SAID.finditer(text):
-            who = last_speaker(m.start())
-            if who and take(_Cand(0, 0, m.start(1), m.end(1), None, who, "pronoun")):
-                it_resolved.append((m.start(1), m.end(1), who))
-                speakers.append((m.start(), who))
-                speakers.sort()
-                sp_pos[:] = [p for p, _ in speakers]
-        by_start = sorted(mentions, key=lambda c: c.start)
-        qcache: dict[tuple[int, int], str | None] = {}
-        for m in re.finditer(r"\b([Ww]e|[Oo]ur|[Uu]s|[Oo]urs|[Oo]urselves|I|[Mm]y|[Mm]e)\b", text):
-            w = m.group(1)
-            if w == "US" or (w.lower() == "us" and text[m.start():m.end()].isupper()):
-                continue
-            first_sg = w.lower() in ("i", "my", "me")
-            if w == "I" and not re.match(r"\s+[a-z’']", text[m.end():m.end() + 3]):
-                continue  # "World War I", "Part I."
-            q = _in_quote(quotes, m.start())
-            if q is None:
-                who = issuer_person if first_sg else issuer
-            else:
-                if q not in qcache:
-                    qcache[q] = self._quote_speaker(text, q, by_start)
-                sp = qcache[q]
-                if sp is None:
-                    continue
-                kind = self.kb.entries[sp].kind if sp in self.kb.entries else ""
-                if first_sg:
-                    who = sp if kind == "person" else None
-                else:
-                    who = self.speaks_for(sp, on)
-            if who:
-                take(_Cand(0, 0, m.start(), m.end(), None, who, "pronoun"))
-
-    @staticmethod
-    def _said_following(doc: Document, text: str) -> list[tuple[int, int]]:
-        """'X said the following:' / 'X said:' closing a paragraph: the next paragraph is X's
-        words even without quotation marks."""
-        out = []
-        for m in _SAID_FOLLOWING.finditer(text):
-            end = text.find("\n\n", m.end())
-            out.append((m.end(), len(text) if end < 0 else end))
-        return out
-
-    def _quote_speaker(self, text: str, q: tuple[int, int], mentions: list[_Cand]) -> str | None:
-        """The speaker of a quotation: a name right after it with a speech verb ("..., it
-        added"; "..., said Marin") or right before it ("X said: “...”"). Of a noun phrase
-        ("ECR coordinator Anna Fotyga said") the person is the speaker; names inside a
-        prepositional phrase ("the aide to X said", "at the session of X") are not."""
-        a, b = q
-        after = text[b:b + 90]
-        m = _SPEECH_AFTER.match(after)
-
-        def choose(cands: list[_Cand]) -> str | None:
-            cands = [c for c in cands if not re.search(
-                r"\b(?:of|to|for|from|at|in|with|on|by|during|about)\s+(?:the\s+)?$",
-                text[max(0, c.start - 20):c.start])]
-            if not cands:
-                return None
-            person = [c for c in cands if self.kb.entries.get(c.entity or "") is not None
-                      and self.kb.entries[c.entity].kind == "person"]
-            return (person[0] if person else cands[0]).entity
-
-        if m:
-            # the speaker stands between the quotation and the verb, or right after the verb
-            cand = [c for c in mentions if b <= c.start < b + m.end() + 25 and c.entity]
-            return choose(cand)
-        before = text[max(0, a - 160):a]
-        sm = None
-        for sm in _SPEECH_BEFORE.finditer(before):
-            pass
-        if sm is not None:
-            vpos = a - len(before) + sm.start()
-            # the subject: names in the clause before the verb, nearest last
-            cand = [c for c in mentions if vpos - 120 <= c.start < vpos and c.entity
-                    and not re.search(r"[.!?:]", text[c.end:vpos])]
-            if cand:
-                got = choose(list(reversed(cand)))
-                if got:
-                    return got
-            cand = [c for c in mentions if vpos <= c.start < a and c.entity]
-            if cand:
-                return cand[-1].entity
-        return None
-
-    # ------------------------------------------------------------------ unknown names
-    def _unknown_names(self, text: str, spans, keys, taken, starts: list[int]):
-        out = []
-        n = len(spans)
-        i = 0
-        while i < n:
-            a, b = spans[i]
-            w = text[a:b]
-            if taken[a] or not _NAME_TOKEN.match(w) or w in _NOT_NAMES:
-                i += 1
-                continue
-            j = i
-            toks = [i]
-            while j + 1 < n:
-                a2, b2 = spans[j + 1]
-                gap = text[spans[j][1]:a2]
-                w2 = text[a2:b2]
-                if gap not in (" ", "-") or taken[a2]:
-                    break
-                if _NAME_TOKEN.match(w2) and w2 not in _NOT_NAMES:
-                    toks.append(j + 1)
-                    j += 1
-                    continue
-                if w2 in ("of", "for", "and") and j + 2 < n and _NAME_TOKEN.match(
-                        text[spans[j + 2][0]:spans[j + 2][1]]) and not taken[spans[j + 2][0]]:
-                    j += 1
-                    continue
-                break
-            i = j + 1
-            words = [text[spans[t][0]:spans[t][1]] for t in toks]
-            s, e = spans[toks[0]][0], spans[toks[-1]][1]
-            name = text[s:e]
-            if len(name) > 80:
-                continue
-            low = [x.lower() for x in words]
-            if all(x in _TITLE_WORDS or x in _ROLE_CUES or x in ("of", "for", "and") for x in low):
-                continue  # "High Representative", "Secretary of State"
-            is_org = low[-1] in _ORG_HEADS and len(words) >= 2
-            lead = 0
-            if not is_org:
-                # a capitalised title before the name: 'Foreign Minister Bujar Osmani'
-                while lead < len(words) - 2 and (low[lead] in _TITLE_WORDS or low[lead] in _ROLE_CUES):
-                    lead += 1
-                if lead:
-                    toks, words, low = toks[lead:], words[lead:], low[lead:]
-                    s = spans[toks[0]][0]
-                    name = text[s:e]
-            # role cue in the three words before
-            before = text[max(0, s - 40):s]
-            cue_words = [x.lower().strip(".,") for x in re.findall(r"[\w.-]+", before)[-3:]]
-            cue = next((x for x in reversed(cue_words) if x in _ROLE_CUES), None)
-            if any(self.kb.adjective_country.get(word_key(x)) for x in words[:1]) and not is_org:
-                continue  # "Belarusian Telegram" etc.
-            if is_org:
-                out.append((s, e, name, "organization", None))
-            elif len(words) in (2, 3) and all(x[:1].isupper() for x in words) and (
-                    cue or not self._is_sentence_start(s, starts, text)):
-                if any(x in _ORG_HEADS for x in low):
-                    continue
-                if any(self.kb.adjective_country.get(word_key(x)) for x in words):
-                    continue
-                if cue is None and not self._looks_like_person(words):
-                    continue
-                out.append((s, e, name, "person", _ROLE_CUES.get(cue) if cue else None))
-        return self._surname_refs(text, spans, taken, out)
-
-    @staticmethod
-    def _surname_refs(text: str, spans, taken, found: list) -> list:
-        """Later references to an unknown person by surname alone ('Łukasz Jasina … Mr Jasina
-        stressed', 'Jasina’s') are mentions of that person (the first full name seen)."""
-        surnames: dict[str, tuple[int, tuple]] = {}
-        for f in found:
-            if f[3] == "person" and " " in f[2]:
-                last = f[2].split()[-1]
-                if len(last) >= 3 and last not in surnames:
-                    surnames[last] = (f[0], f)
-        if not surnames:
-            return found
-        covered = [(f[0], f[1]) for f in found]
-        extra = []
-        for a, b in spans:
-            w = text[a:b]
-            base = re.sub(r"['’]s$", "", w)
-            hit = surnames.get(base)
-            if hit is None or a <= hit[0] or taken[a] or any(s <= a < e for s, e in covered):
-                continue
-            f = hit[1]
-            extra.append((a, a + len(base), f[2], "person", f[4]))
-        if not extra:
-            return found
-        return sorted(found + extra, key=lambda x: x[0])
-
-    @staticmethod
-    def _looks_like_person(words: list[str]) -> bool:
-        # a given name and a surname: letters only, both short-ish, no all-caps
-        return all(x.isalpha() and not x.isupper() and 2 <= len(x) <= 20 for x in words) and \
-            len(words) == 2
+            take(Candidate(0, 0, m.start(1), m.end(1), None, target, "pronoun"))
 
     # ------------------------------------------------------------------ output
     def _entity(self, eid: str, on: str | None) -> Entity:
@@ -902,45 +532,6 @@ class ActorStage:
 
 def _skeleton(key: str) -> str:
     return re.sub(r"[aeiou]", "", key)
-
-
-def _quote_regions(text: str) -> list[tuple[int, int]]:
-    out = []
-    stack_open = None
-    straight_open = None
-    for m in _QUOTE_CHARS.finditer(text):  # only the characters that matter, not every one
-        i = m.start()
-        ch = m.group()
-        if ch in _QUOTE_PAIRS and stack_open is None:
-            stack_open = (i, _QUOTE_PAIRS[ch])
-        elif stack_open is not None and ch == stack_open[1]:
-            out.append((stack_open[0], i + 1))
-            stack_open = None
-        elif ch == '"':
-            if straight_open is None:
-                straight_open = i
-            else:
-                out.append((straight_open, i + 1))
-                straight_open = None
-        elif ch == "\n":
-            # quotations do not run across paragraphs unless reopened
-            if stack_open is not None:
-                out.append((stack_open[0], i))
-                stack_open = None
-            straight_open = None
-    if stack_open is not None:
-        out.append((stack_open[0], len(text)))
-    out.sort()
-    return out
-
-
-def _in_quote(regions: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-    for a, b in regions:
-        if a <= pos < b:
-            return (a, b)
-        if a > pos:
-            break
-    return None
 
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
