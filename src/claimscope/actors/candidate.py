@@ -16,3 +16,4 @@ class Candidate:
     entity: str | None = None
     via: str = "name"
     fuzzy: bool = False
+    inflected: bool = False  # some word is a case form of a name token (morph.py)

@@ -64,13 +64,13 @@ def find(name: str, kb: KbOpt = None) -> None:
     from . import ActorStage, load_kb
 
     stage = ActorStage(load_kb(kb))
-    patterns, key, fuzzy = stage.resolve_name(name)
+    patterns, key, step = stage.resolve_name(name)
     typer.echo(f"key: {key}")
     if not patterns:
         typer.echo("no entry")
         raise typer.Exit(1)
     for p in patterns:
-        how = "fuzzy" if fuzzy else p.via
+        how = step or p.via
         for eid in p.entries:
             e = stage.kb.entries[eid]
             typer.echo(f"{eid}\t{e.name}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t"

@@ -18,11 +18,13 @@ from claimscope.model import Document, Entity, Mention, Span
 
 from .candidate import Candidate
 from .kb import Entry, KnowledgeBase, Pattern
+from .morph import LANGUAGES, load_case_endings
 from .keys import STOP, _CYR, ascii_fold, cyrillic_language, name_key, tokenize, word_key
 from .speakers import SpeakerResolution
 from .unknown import UnknownNames
 
 _FILLER = "\u0001"
+_BASE = 0x3400  # vocabulary token i is the character chr(_BASE + i) in the key string
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
 
 # words that may stand between a person's name and "regime"/"government"
@@ -68,7 +70,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
         for i, tok in enumerate(kb.vocabulary):
             if i >= 0x6BFF:
                 raise ValueError("knowledge base vocabulary too large")
-            self._vocab[tok] = chr(0x3400 + i)
+            self._vocab[tok] = chr(_BASE + i)
         self._auto = ahocorasick.Automaton()
         for key, plist in kb.patterns.items():
             s = "".join(self._vocab[t] for t in key.split(" "))
@@ -88,6 +90,11 @@ class ActorStage(SpeakerResolution, UnknownNames):
             self._fz_lower.setdefault(t.lower(), set()).add(t)
             self._fz_skel.setdefault(_skeleton(t.lower()), []).append(t)
         self._fuzzy_cache: dict[str, str | None] = {}
+        self._endings = load_case_endings()
+        self._citation_cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        # consecutive name tokens of knowledge-base names, to read an ambiguous case form
+        self._pairs = {(t[i], t[i + 1]) for key in kb.patterns for t in [key.split(" ")]
+                       for i in range(len(t) - 1)}
         self._forms: dict[str, set[str]] = {}
         self._heads_of: dict[str, list[tuple[str, Entry]]] = {}
         for e in kb.entries.values():
@@ -121,25 +128,94 @@ class ActorStage(SpeakerResolution, UnknownNames):
         self._fuzzy_cache[key] = res
         return res
 
-    def resolve_name(self, text: str) -> tuple[list[Pattern], str, bool]:
-        """Which patterns a spelling resolves to: (patterns, key, fuzzy?)."""
-        from .keys import name_key
+    def _citation_keys(self, word: str, lang: str | None) -> tuple[str, ...]:
+        """Name-token keys of the citation forms an inflected Cyrillic word may stand for
+        ("Лукашэнкам" -> key of "Лукашэнка"), best first. The document's language's endings
+        are tried first, then the other two (a Russian name quoted in a Belarusian text)."""
+        ck = (word, lang)
+        got = self._citation_cache.get(ck)
+        if got is None:
+            out: list[str] = []
+            order = (lang,) + tuple(x for x in LANGUAGES if x != lang) if lang in LANGUAGES else LANGUAGES
+            for rules in order:
+                for form in self._endings.citation_forms(word, rules):
+                    k = word_key(form, lang)
+                    if k in self._vocab and k not in out:
+                        out.append(k)
+            got = self._citation_cache[ck] = tuple(out)
+        return got
 
+    def _options(self, word: str, key: str, lang: str | None) -> tuple[tuple[str, ...], str]:
+        """The name-token keys a token may be, best first, and how: '' (its own key first),
+        'inflected' (case forms of name tokens, morph.py), 'fuzzy' (see _fuzzy)."""
+        own = (key,) if key in self._vocab else ()
+        if "\u0400" <= word[0] <= "\u04ff":
+            cit = self._citation_keys(word, lang)
+            if cit and own and lang and self._endings.is_oblique(word, lang):
+                # its own key last: a case form first, the name token only if a name goes on
+                return tuple(k for k in cit if k != key) + own, "inflected"
+            if cit:
+                return own + tuple(k for k in cit if k != key), "" if own else "inflected"
+        if own:
+            return own, ""
+        if word[0].isupper() and len(key) >= 5 and not key.isdigit():
+            f = self._fuzzy(key)
+            if f is not None:
+                return (f,), "fuzzy"
+        return (), ""
+
+    def _key_string(self, text: str, spans: list[tuple[int, int]], keys: list[str],
+                    lang: str | None) -> tuple[list[int], str, set[int], set[int]]:
+        """One character per non-stop token (a filler for tokens that are no name token):
+        (key-string position -> token index, the string, fuzzy positions, inflected positions).
+        Of a token's several readings ("Народнага": Народны or Народнае) the one that continues
+        a knowledge-base name with a neighbour is taken ("Народнага антыкрызіснага
+        ўпраўлення" -> Народнае), else the first."""
+        idx: list[int] = []
+        opts: list[tuple[tuple[str, ...], str]] = []
+        for ti, k in enumerate(keys):
+            if not k or k in STOP:
+                continue
+            a, b = spans[ti]
+            idx.append(ti)
+            opts.append(self._options(text[a:b], k, lang))
+        chosen: list[str | None] = [o[0] if o else None for o, _ in opts]
+        pairs = self._pairs
+        for j, (o, _) in enumerate(opts):
+            if len(o) < 2:
+                continue
+            prev = chosen[j - 1] if j else None
+            nxt = opts[j + 1][0] if j + 1 < len(opts) else ()
+            for k in o:
+                if (prev, k) in pairs or any((k, n) in pairs for n in nxt):
+                    chosen[j] = k
+                    break
+        fuzzy_pos: set[int] = set()
+        inflected_pos: set[int] = set()
+        chars: list[str] = []
+        for j, k in enumerate(chosen):
+            step = opts[j][1]
+            if step == "fuzzy":
+                fuzzy_pos.add(j)
+            elif k is not None and k != keys[idx[j]]:
+                inflected_pos.add(j)
+            chars.append(self._vocab[k] if k is not None else _FILLER)
+        return idx, "".join(chars), fuzzy_pos, inflected_pos
+
+    def resolve_name(self, text: str) -> tuple[list[Pattern], str, str]:
+        """Which patterns a spelling resolves to: (patterns, key, how), how = '' (the key is a
+        knowledge-base key), 'inflected' or 'fuzzy' (some word needed that step)."""
         key = name_key(text)
         if key in self.kb.patterns:
-            return self.kb.patterns[key], key, False
-        toks = key.split(" ")
-        fixed = []
-        for t in toks:
-            if t in self._vocab:
-                fixed.append(t)
-            else:
-                f = self._fuzzy(t)
-                if f is None:
-                    return [], key, False
-                fixed.append(f)
-        k2 = " ".join(fixed)
-        return self.kb.patterns.get(k2, []), k2, True
+            return self.kb.patterns[key], key, ""
+        lang = cyrillic_language(text) if _CYR.search(text) else None
+        spans = tokenize(text)
+        _, kstr, fuzzy_pos, inflected_pos = self._key_string(
+            text, spans, [word_key(text[a:b], lang) for a, b in spans], lang)
+        if not kstr or _FILLER in kstr:
+            return [], key, ""
+        k2 = " ".join(self.kb.vocabulary[ord(c) - _BASE] for c in kstr)
+        return self.kb.patterns.get(k2, []), k2, "fuzzy" if fuzzy_pos else "inflected"
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Document) -> Document:
@@ -150,24 +226,8 @@ class ActorStage(SpeakerResolution, UnknownNames):
         keys = [word_key(text[a:b], lang) for a, b in spans]
         sent_starts = self._sentence_starts(doc)
 
-        # 1. the key string (one char per non-stop token), fuzzy fill-in for capitalised words
-        idx: list[int] = []  # key-string position -> token index
-        chars: list[str] = []
-        fuzzy_pos: set[int] = set()
-        for ti, k in enumerate(keys):
-            if not k or k in STOP:
-                continue
-            c = self._vocab.get(k)
-            if c is None:
-                a, b = spans[ti]
-                if text[a].isupper() and len(k) >= 5 and not k.isdigit():
-                    f = self._fuzzy(k)
-                    if f is not None:
-                        c = self._vocab[f]
-                        fuzzy_pos.add(len(chars))
-            idx.append(ti)
-            chars.append(c or _FILLER)
-        kstr = "".join(chars)
+        # 1. the key string (one char per non-stop token), case forms and fuzzy fill-in
+        idx, kstr, fuzzy_pos, inflected_pos = self._key_string(text, spans, keys, lang)
 
         # 2. all pattern occurrences, validated, longest first
         cands: list[Candidate] = []
@@ -179,6 +239,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
                 continue
             surface = text[a:b]
             fz = any(p in fuzzy_pos for p in range(s_pos, end + 1))
+            inflected = any(p in inflected_pos for p in range(s_pos, end + 1))
             for p in self.kb.patterns[key]:
                 if p.exact_case and _NONWORD.sub("", surface) != _NONWORD.sub("", p.surface):
                     continue
@@ -187,7 +248,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
                     continue
                 if fz and p.via not in ("name", "alias"):
                     continue
-                cands.append(Candidate(t0, t1, a, b, p, fuzzy=fz))
+                cands.append(Candidate(t0, t1, a, b, p, fuzzy=fz, inflected=inflected))
                 break
         cands.sort(key=lambda c: (-(c.end - c.start), c.start))
 
@@ -228,7 +289,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
             if _DOC_NOUN.match(text, c.end):
                 continue  # "UN Charter", "Budapest Memorandum", "OSCE obligations"
             c.entity = p.entries[0]
-            c.via = "fuzzy" if c.fuzzy else self._via(p, text[c.start:c.end], c.entity)
+            c.via = self._via(c, p, text[c.start:c.end], c.entity)
             counts[c.entity] = counts.get(c.entity, 0) + 1
         for c in chosen:
             if c.entity:
@@ -248,8 +309,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
             if ent is None:
                 continue
             c.entity = ent
-            c.via = "descriptor" if p.via == "descriptor" else (
-                "fuzzy" if c.fuzzy else self._via(p, text[c.start:c.end], ent))
+            c.via = self._via(c, p, text[c.start:c.end], ent)
             counts[ent] = counts.get(ent, 0) + 1
 
         linked = [c for c in chosen if c.entity]
@@ -341,9 +401,11 @@ class ActorStage(SpeakerResolution, UnknownNames):
                 return False
         return True
 
-    def _via(self, p: Pattern, surface: str, eid: str) -> str:
+    def _via(self, c: Candidate, p: Pattern, surface: str, eid: str) -> str:
         if p.via in ("metonym", "descriptor"):
             return p.via
+        if c.fuzzy or c.inflected:
+            return "fuzzy" if c.fuzzy else "inflected"
         e = self.kb.entries[eid]
         low = re.sub(r"\s+", " ", surface).lower()
         if low == e.name.lower():
