@@ -1,12 +1,14 @@
 """`claimscope actors lint` and `claimscope actors find NAME` (mounted by the main CLI)."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from .kb import KnowledgeBase, builtin_files, load_entries
+from .keys import name_key
 
 app = typer.Typer(help="Inspect the actor knowledge base.\n\nExample: claimscope actors find 'Łatuška'",
                   epilog="Example: claimscope actors find 'Łatuška'", no_args_is_help=True)
@@ -57,11 +59,15 @@ def lint(kb: KbOpt = None) -> None:
 
 @app.command()
 def find(name: str, kb: KbOpt = None) -> None:
-    """Show which entry a spelling resolves to, the key it folded to, and how it matched.
+    """Show which entry a spelling resolves to, the key it folded to, and how it matched:
+    as a name or alias, a case form (inflected), a transliteration convention (German, French,
+    Polish, Lithuanian, ALA-LC, ISO 9), the key alone (English ad-hoc spellings: y/i, kh/h, ts/c,
+    -ov/-au ...), or fuzzy.
 
-    Example: claimscope actors find 'Aliaksandr Lukashenka'
+    Example: claimscope actors find 'Swetlana Tichanowskaja'
     """
     from . import ActorStage, load_kb
+    from .translit import load_conventions
 
     stage = ActorStage(load_kb(kb))
     patterns, key, step = stage.resolve_name(name)
@@ -69,9 +75,32 @@ def find(name: str, kb: KbOpt = None) -> None:
     if not patterns:
         typer.echo("no entry")
         raise typer.Exit(1)
+    labels = {c.name: c.label for c in load_conventions()}
     for p in patterns:
-        how = step or p.via
         for eid in p.entries:
             e = stage.kb.entries[eid]
             typer.echo(f"{eid}\t{e.name}\t{e.kind}\t{e.country or '-'}\t{e.sector or '-'}\t"
-                       f"via {how} (as {p.surface!r})")
+                       f"via {match_kind(stage.kb, name, key, eid, step, labels)}")
+
+
+def match_kind(kb: KnowledgeBase, text: str, key: str, eid: str, step: str,
+               labels: dict[str, str]) -> str:
+    """How a spelling matched an entry, in words: the knowledge-base name, alias or romanisation
+    with the same key that is nearest to the spelling (edit distance), and what it is."""
+    if step:
+        return step
+    from rapidfuzz.distance import Levenshtein
+
+    e = kb.entries[eid]
+    forms = [("name" if n == e.name else "alias", n) for n in e.all_names() if name_key(n) == key]
+    forms += [(f"convention {labels.get(c, c)}", f) for c, f in kb.conventions.get((key, eid), [])]
+    if not forms:
+        return "key"
+    low = unicodedata.normalize("NFC", text).lower()
+    dist, kind, form = min((Levenshtein.distance(low, unicodedata.normalize("NFC", f).lower()), k, f)
+                           for k, f in forms)
+    if dist == 0:
+        return f"{kind} ({form!r})"
+    if kind in ("name", "alias"):
+        return f"key: a spelling variant of {kind} {form!r} (English ad-hoc alternations)"
+    return f"key: a spelling variant of {kind} {form!r}"

@@ -16,7 +16,8 @@ import yaml
 from claimscope.errors import DataFileError
 from claimscope.events.ontology import SECTORS
 
-from .keys import name_key, word_key
+from .keys import _CYR, name_key, word_key
+from .translit import romanisations
 
 # country names and demonyms that are also everyday English words
 _COMMON_WORDS = frozenset({"poles", "pole", "turkey", "china", "chad", "guinea", "jordan"})
@@ -308,6 +309,8 @@ class KnowledgeBase:
         self.patterns: dict[str, list[Pattern]] = {}
         self.first_names: dict[str, set[str]] = {}  # person id -> keys of given names
         self.adjective_country: dict[str, str] = {}  # adjective key -> country entry id
+        # (key, entry id) -> (convention, romanised name) behind it (translit.py)
+        self.conventions: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._build_patterns()
 
     # ---------------------------------------------------------------- derived entities
@@ -381,10 +384,10 @@ class KnowledgeBase:
         return cache
 
     # ---------------------------------------------------------------- patterns
-    def _add(self, surface: str, eid: str, via: str, *, generic: bool = False) -> None:
+    def _add(self, surface: str, eid: str, via: str, *, generic: bool = False) -> str:
         key = name_key(surface)
         if not key:
-            return
+            return key
         e = self.entries[eid]
         exact = via in ("name", "alias") and _is_acronym(surface)
         single = " " not in key
@@ -407,8 +410,26 @@ class KnowledgeBase:
                     not exact or _letters(p.surface) == _letters(surface)):
                 if eid not in p.entries:
                     p.entries.append(eid)
-                return
+                return key
         plist.append(Pattern(key, [eid], via, exact, cap, generic, surface, lower_ok))
+        return key
+
+    def _add_romanisations(self, e: Entry) -> None:
+        """Every Cyrillic name of a person or a short body name, romanised in each convention
+        of data/transliteration.yaml, is an alias; `conventions` remembers which."""
+        person = e.kind == "person"
+        for n in e.all_names():
+            if not _CYR.search(n) or _is_acronym(n) or (not person and len(n.split()) > 3):
+                continue
+            for conv, latin in romanisations(n, person):
+                forms = [latin]
+                if person and e.surname and " " in latin:
+                    forms.append(latin.split()[-1])
+                for form in forms:
+                    key = self._add(form, e.id, "alias")
+                    got = self.conventions.setdefault((key, e.id), [])
+                    if (conv, form) not in got:
+                        got.append((conv, form))
 
     def _build_patterns(self) -> None:
         surnames: dict[str, set[str]] = {}
@@ -437,6 +458,9 @@ class KnowledgeBase:
                             if k:
                                 firsts.add(k)
                 self.first_names[e.id] = firsts
+        for e in list(self.entries.values()):
+            if e.kind in ("person", "organization", "igo") and not e.derived_from:
+                self._add_romanisations(e)
         for surname, ids in surnames.items():
             for eid in ids:
                 self._add(surname, eid, "alias")
