@@ -30,8 +30,8 @@ def lint_problems(extra: list[Path] | None) -> list[str]:
             seen.add(a)
     for key, plist in sorted(kb.patterns.items()):
         for p in plist:
-            if p.via not in ("name", "alias") or len(p.entries) < 2:
-                continue
+            if p.via not in ("name", "alias") or len(p.entries) < 2 or p.contextual:
+                continue  # contextual aliases are shared on purpose: resolved by what is near
             kinds = {kb.entries[i].kind for i in p.entries}
             # the same surname for two people is expected (resolved by context); report the rest
             if kinds == {"person"} and " " not in key:

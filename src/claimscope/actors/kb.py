@@ -37,7 +37,7 @@ def _iso3_codes() -> frozenset[str]:
 
 ISO3 = _iso3_codes()
 FIELDS = frozenset("""id name kind aliases country sector roles descriptors ids adjectives demonyms
-capital seats templates derive extends note surname capitalized speaks_for""".split())
+capital seats templates derive extends note surname capitalized speaks_for contextual""".split())
 ROLE_FIELDS = frozenset("title org from to sector country head".split())
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -101,6 +101,9 @@ class Entry:
     source: str = ""
     derived_from: str | None = None
     speaks_for: str | None = None  # the body whose "we" its officials speak for (eu-eeas -> eu)
+    # aliases that name this entry only near a mention of one of these countries or entries
+    # ("CC" is the Coordination Council only in a Belarusian context)
+    contextual: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def roles_on(self, on: str | None) -> list[RoleSpec]:
         day = on[:10] if on else date.today().isoformat()
@@ -142,6 +145,7 @@ class Pattern:
     generic: bool = False  # one-word descriptors ("the regime"): context rules apply
     surface: str = ""
     lower_ok: bool = False  # capitalised, but the exact spelling in lower case is accepted too
+    contextual: bool = False  # a contextual alias: each entry's `near` is in KnowledgeBase.near
 
 
 def _as_list(v: Any, path: str, entry: str, fld: str) -> list[str]:
@@ -250,9 +254,33 @@ def parse_entry(raw: Any, path: str, index: int) -> Entry:
         seats=_as_list(raw.get("seats"), path, label, "seats"),
         templates=templates, derive=derive_t, surname=raw.get("surname", True) is not False,
         capitalized=bool(raw.get("capitalized")),
+        contextual=_contextual(raw.get("contextual"), path, label),
         speaks_for=_speaks_for(raw.get("speaks_for"), path, label),
         source=path,
     )
+
+
+def _contextual(v: Any, path: str, entry: str) -> list[tuple[str, tuple[str, ...]]]:
+    """`contextual: [{alias: CC, near: [BLR, blr-cc]}]`: near = country codes or entry ids."""
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise DataFileError(path, entry, "contextual", "must be a list of {alias, near}")
+    out = []
+    for i, item in enumerate(v):
+        f = f"contextual[{i}]"
+        if not isinstance(item, dict) or set(item) != {"alias", "near"}:
+            raise DataFileError(path, entry, f, "must be a mapping with exactly alias and near")
+        alias, near = item["alias"], item["near"]
+        if not isinstance(alias, str) or not alias.strip():
+            raise DataFileError(path, entry, f"{f}.alias", "must be a non-empty string")
+        near = [near] if isinstance(near, str) else near
+        if not isinstance(near, list) or not near or not all(
+                isinstance(x, str) and (x in ISO3 or x in SPECIAL_COUNTRIES or _ID.match(x))
+                for x in near):
+            raise DataFileError(path, entry, f"{f}.near", "country codes or entry ids")
+        out.append((alias.strip(), tuple(near)))
+    return out
 
 
 def _speaks_for(v: Any, path: str, entry: str) -> str | None:
@@ -309,6 +337,8 @@ class KnowledgeBase:
         self.patterns: dict[str, list[Pattern]] = {}
         self.first_names: dict[str, set[str]] = {}  # person id -> keys of given names
         self.adjective_country: dict[str, str] = {}  # adjective key -> country entry id
+        # (key, entry id) -> countries / entry ids one of which a contextual alias needs nearby
+        self.near: dict[tuple[str, str], tuple[str, ...]] = {}
         # (key, entry id) -> (convention, romanised name) behind it (translit.py)
         self.conventions: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._build_patterns()
@@ -384,7 +414,8 @@ class KnowledgeBase:
         return cache
 
     # ---------------------------------------------------------------- patterns
-    def _add(self, surface: str, eid: str, via: str, *, generic: bool = False) -> str:
+    def _add(self, surface: str, eid: str, via: str, *, generic: bool = False,
+             near: tuple[str, ...] = ()) -> str:
         key = name_key(surface)
         if not key:
             return key
@@ -406,12 +437,16 @@ class KnowledgeBase:
             lower_ok = surface.lower() not in _COMMON_WORDS
         plist = self.patterns.setdefault(key, [])
         for p in plist:
-            if p.via == via and p.exact_case == exact and (
+            if p.via == via and p.exact_case == exact and p.contextual == bool(near) and (
                     not exact or _letters(p.surface) == _letters(surface)):
                 if eid not in p.entries:
                     p.entries.append(eid)
+                if near:
+                    self.near[(key, eid)] = near
                 return key
-        plist.append(Pattern(key, [eid], via, exact, cap, generic, surface, lower_ok))
+        plist.append(Pattern(key, [eid], via, exact, cap, generic, surface, lower_ok, bool(near)))
+        if near:
+            self.near[(key, eid)] = near
         return key
 
     def _add_romanisations(self, e: Entry) -> None:
@@ -437,6 +472,8 @@ class KnowledgeBase:
             self._add(e.name, e.id, "name")
             for a in e.aliases:
                 self._add(a, e.id, "alias")
+            for a, near in e.contextual:
+                self._add(a, e.id, "alias", near=near)
             if e.kind != "country":  # a country's capital and seats name its government
                 for a in e.capital + e.seats:
                     self._add(a, e.id, "metonym")
@@ -506,6 +543,7 @@ def load_entries(files: list[Path], problems: list[str] | None = None) -> list[E
                                             "no earlier entry with this id to extend")
                     base.aliases += [a for a in e.aliases if a not in base.aliases]
                     base.descriptors += [d for d in e.descriptors if d not in base.descriptors]
+                    base.contextual += [c for c in e.contextual if c not in base.contextual]
                     base.roles += e.roles
                     base.ids.update(e.ids)
                     continue

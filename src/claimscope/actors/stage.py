@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from claimscope.model import Document, Entity, Mention, Span
 
+from .boundary import NameBoundaries
 from .candidate import Candidate
 from .kb import Entry, KnowledgeBase, Pattern
 from .morph import LANGUAGES, load_case_endings
@@ -24,6 +25,8 @@ from .speakers import SpeakerResolution
 from .unknown import UnknownNames
 
 _FILLER = "\u0001"
+_NEAR = 400  # characters around a contextual alias in which its context must be named
+_LANGUAGE_COUNTRY = {"be": "BLR", "uk": "UKR"}
 _BASE = 0x3400  # vocabulary token i is the character chr(_BASE + i) in the key string
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
 
@@ -60,7 +63,7 @@ _DOC_NOUN = re.compile(
     r"Accords?|Agreement|Protocol|obligations|commitments|standards|principles|membership|"
     r"member states|member countries|Summit|Format|Day)\b")
 
-class ActorStage(SpeakerResolution, UnknownNames):
+class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
     """`ActorStage(kb)(doc)` fills doc.mentions and doc.entities."""
 
     def __init__(self, kb: KnowledgeBase):
@@ -273,6 +276,11 @@ class ActorStage(SpeakerResolution, UnknownNames):
                 occupied[i] = 1
             chosen.append(c)
         chosen.sort(key=lambda c: c.start)
+        # a body name inside a longer proper name is another body: unlinked, with the full name
+        longer = [(c, self._longer_name(text, spans, c, chosen, sent_starts)) for c in chosen]
+        outer = [span for _, span in longer if span is not None]
+        chosen = [c for c, span in longer if span is None
+                  and not any(a <= c.start and c.end <= b for a, b in outer)]
 
         # 3. first pass: unambiguous specific names; counts for context
         counts: dict[str, int] = {}
@@ -281,7 +289,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
         for c in chosen:
             p = c.pattern
             assert p is not None
-            if p.generic or len(p.entries) > 1:
+            if p.generic or len(p.entries) > 1 or p.contextual:
                 pending.append(c)
                 continue
             if p.via == "metonym" and not self._metonym_ok(text, c):
@@ -305,7 +313,13 @@ class ActorStage(SpeakerResolution, UnknownNames):
                 if ext is None:
                     continue
                 c.start = ext
-            ent = self._choose(p.entries, counts, country_counts, home)
+            entries = p.entries
+            if p.contextual:
+                entries = [e for e in entries
+                           if self._near_ok(c, self.kb.near[(p.key, e)], chosen, lang, home)]
+                if not entries:
+                    continue
+            ent = self._choose(entries, counts, country_counts, home)
             if ent is None:
                 continue
             c.entity = ent
@@ -328,8 +342,13 @@ class ActorStage(SpeakerResolution, UnknownNames):
         mentions.sort(key=lambda c: c.start)
         self._pronouns(doc, text, mentions, take, sent_starts)
         mentions.sort(key=lambda c: c.start)
-        # 4. unknown capitalised names
-        unknown = self._unknown_names(text, spans, keys, taken, sent_starts)
+        # 4. unknown capitalised names (the longer names first)
+        qualified = []
+        for a, b in outer:
+            if not any(taken[a:b]):
+                taken[a:b] = b"\x01" * (b - a)
+                qualified.append((a, b, text[a:b], "organization", None))
+        unknown = sorted(qualified + self._unknown_names(text, spans, keys, taken, sent_starts))
 
         # 5. assemble
         doc.mentions = []
@@ -412,7 +431,7 @@ class ActorStage(SpeakerResolution, UnknownNames):
             return "name"
         forms = self._forms.get(eid)
         if forms is None:
-            forms = {a.lower() for a in e.aliases}
+            forms = {a.lower() for a in e.aliases} | {a.lower() for a, _ in e.contextual}
             self._forms[eid] = forms
         return "alias" if low in forms else "key"
 
@@ -466,6 +485,21 @@ class ActorStage(SpeakerResolution, UnknownNames):
         if re.search(r"[.!?:]\s*$", text[b:start]):
             return start
         return None
+
+    def _near_ok(self, c: Candidate, near: tuple[str, ...], chosen: list[Candidate],
+                 lang: str | None, home: str | None) -> bool:
+        """A contextual alias ("CC") links only within _NEAR characters of a mention of one of
+        its `near` countries or entries, in a text in that country's language (a Belarusian text
+        for BLR), or under a dateline of that country."""
+        if home in near or _LANGUAGE_COUNTRY.get(lang or "") in near:
+            return True
+        for o in chosen:
+            if o is c or not o.entity or abs(o.start - c.start) > _NEAR:
+                continue
+            e = self.kb.entries[o.entity]
+            if o.entity in near or e.country in near:
+                return True
+        return False
 
     def _home_country(self, text: str) -> str | None:
         """The country of a dateline ('VILNIUS, March 14, 2024 (BNS) –', 'KYIV –')."""

@@ -1,0 +1,79 @@
+"""The boundary rule: a knowledge-base body name matched inside a longer proper name does not
+link. "the Coordination Council of the Russian opposition", "the Russian Coordination Council",
+"the Central Election Commission of Ukraine" are other bodies than the Coordination Council /
+Central Election Commission of Belarus; they become unlinked entities with the full name.
+
+A qualifier that names the entry's own country (or an entry of that country) keeps the link:
+"the Belarusian Coordination Council", "the Human Rights Council of the UN". Mixed into
+ActorStage.
+"""
+from __future__ import annotations
+
+import re
+
+from .candidate import Candidate
+from .keys import word_key
+from .unknown import _NOT_NAMES, _ROLE_CUES, _TITLE_WORDS
+
+_BODY_KINDS = frozenset({"organization", "igo"})
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄЎҐ][\w’'-]*"
+# "of (the) Capitalised Words (one lower-case noun after a capitalised adjective)"
+_OF_QUALIFIER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?((?:" + _CAP + r"[ \t]+)*" + _CAP + r")"
+                           r"(?:[ \t]+([a-z]{3,}))?")
+_LOWER_STOP = frozenset("""said says and or but in on at to for from with by as is are was were has
+have had will would that which who the a an of its their his her this these those""".split())
+
+
+class NameBoundaries:
+    """Needs `self.kb` and `self._is_sentence_start`."""
+
+    def _longer_name(self, text: str, spans: list[tuple[int, int]], c: Candidate,
+                     chosen: list[Candidate], starts: list[int]) -> tuple[int, int] | None:
+        """(start, end) of the longer proper name a body-name candidate sits in, or None."""
+        p = c.pattern
+        if p is None or p.via not in ("name", "alias") or p.generic:
+            return None
+        entries = [self.kb.entries[e] for e in p.entries]
+        if not all(e.kind in _BODY_KINDS for e in entries):
+            return None
+        own = {e.country for e in entries if e.country}
+        start, end = c.start, c.end
+        m = _OF_QUALIFIER.match(text, c.end)
+        if m:
+            words = m.group(1).split()
+            if not self._names_own(words, own, chosen, m.start(1), m.end(1)):
+                end = m.end(1)
+                low = m.group(2)
+                if low and low not in _LOWER_STOP and self.kb.adjective_country.get(word_key(words[-1])):
+                    end = m.end(2)  # "of the Russian opposition"
+        if c.start_tok > 0:
+            a, b = spans[c.start_tok - 1]
+            word = text[a:b]
+            if (text[b:c.start] in (" ", "-") and word[:1].isupper() and not any(
+                    o.start <= a < o.end for o in chosen)):
+                country = self.kb.adjective_country.get(word_key(word))
+                foreign = country is not None and self.kb.entries[country].country not in own
+                name_like = (country is None and word not in _NOT_NAMES
+                             and word.lower() not in _TITLE_WORDS and word.lower() not in _ROLE_CUES
+                             and not word.isupper()
+                             and not self._is_sentence_start(a, starts, text))
+                if foreign or name_like:
+                    start = a
+        if (start, end) == (c.start, c.end):
+            return None
+        return start, end
+
+    def _names_own(self, words: list[str], own: set[str], chosen: list[Candidate],
+                   a: int, b: int) -> bool:
+        """Whether a qualifier names the entry's own country: its adjective or name, or any
+        entry of that country matched inside it."""
+        for w in words:
+            country = self.kb.adjective_country.get(word_key(w))
+            if country and self.kb.entries[country].country in own:
+                return True
+        for o in chosen:
+            if a <= o.start < b and o.pattern is not None:
+                for eid in o.pattern.entries:
+                    if self.kb.entries[eid].country in own:
+                        return True
+        return False
