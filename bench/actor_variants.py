@@ -10,13 +10,20 @@
 2. False merges: pairs of different people (the nearest surname keys in the knowledge base,
    plus hand-written confusables such as Lukashevich or Tsikhanouski) must never resolve to
    the same entry.
-3. Gold: precision/recall of linked entities against corpus gold.jsonl (SPEC §5 name test).
-4. Throughput: sentences per second of the actor stage alone, one core.
+3. Classes (tests/data/actors/variant_classes.yaml, hand-written): inflected Cyrillic mentions in
+   sentences, transliteration conventions (German, French, Polish, Lithuanian, ALA-LC, ISO 9),
+   English ad-hoc spellings, acronyms in every script, alternative names of bodies - each must
+   link to its entry; and different-entity traps (close names in every script and case, bodies
+   that only look alike, acronyms out of context) - none may link to the entry named.
+   Plus the generated table of every case form of every Cyrillic KB name (tests/case_forms.py).
+4. Gold: precision/recall of linked entities against corpus gold.jsonl (SPEC §5 name test).
+5. Throughput: sentences per second of the actor stage alone, one core.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -34,6 +41,7 @@ from claimscope.actors.keys import name_key  # noqa: E402
 from claimscope.model import Document  # noqa: E402
 
 VARIANTS = ROOT / "tests" / "data" / "actors" / "variants.yaml"
+CLASSES = ROOT / "tests" / "data" / "actors" / "variant_classes.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 # ----------------------------------------------------------------------------- romanisers
@@ -346,6 +354,76 @@ def run_pairs(stage: ActorStage, kb, data: dict) -> tuple[int, int, list[str]]:
     return merges, total, bad
 
 
+# ----------------------------------------------------------------------------- classes
+_BRACKETS = re.compile(r"\[([^\]]+)\]")
+
+
+def _case(text: str) -> tuple[str, int, int]:
+    """A class case -> (sentence, start, end) of the mention it is about."""
+    m = _BRACKETS.search(text)
+    if m is None:
+        return f"{text} said so.", 0, len(text)
+    plain = text[:m.start()] + m.group(1) + text[m.end():]
+    if plain == m.group(1):
+        plain += " said so."
+    return plain, m.start(), m.start() + len(m.group(1))
+
+
+def _linked_at(stage: ActorStage, text: str, a: int, b: int) -> list:
+    doc = Document(id="c", source="c", text=text)
+    stage(doc)
+    return [m for m in doc.mentions if m.start < b and a < m.end and m.via != "nested"]
+
+
+def run_classes(stage: ActorStage, data: dict) -> tuple[dict, list[str]]:
+    """{class: [resolved, total]} (traps: [not merged, total]) and the failures."""
+    out: dict[str, list[int]] = {}
+    fails = []
+    for cls, by_entry in data["variants"].items():
+        r = out.setdefault(cls, [0, 0])
+        for eid, cases in by_entry.items():
+            for case in cases:
+                text, a, b = _case(case)
+                got = _linked_at(stage, text, a, b)
+                best = max(got, key=lambda m: m.end - m.start) if got else None
+                r[1] += 1
+                if best is not None and best.entity == eid:
+                    r[0] += 1
+                else:
+                    fails.append(f"{cls}: {case!r} -> {best and (best.text, best.entity)}, want {eid}")
+    r = out.setdefault("traps (different entity)", [0, 0])
+    for eid, cases in data["traps"].items():
+        for case in cases:
+            text, a, b = _case(case)
+            got = _linked_at(stage, text, a, b)
+            r[1] += 1
+            if any(m.entity == eid for m in got):
+                fails.append(f"trap: {case!r} -> {eid} (false merge)")
+            else:
+                r[0] += 1
+    return out, fails
+
+
+def run_case_table(stage: ActorStage, kb) -> tuple[dict, list[str]]:
+    """Every case form of every Cyrillic KB person and body name, per language."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from case_forms import FRAME, case_table
+
+    out: dict[str, list[int]] = {}
+    fails = []
+    for eid, lang, name, case, form in case_table(kb):
+        r = out.setdefault(lang, [0, 0])
+        text = FRAME[lang].format(form)
+        got = _linked_at(stage, text, 0, len(form))
+        best = max(got, key=lambda m: m.end - m.start) if got else None
+        r[1] += 1
+        if best is not None and best.entity == eid and best.end - best.start >= len(form):
+            r[0] += 1
+        else:
+            fails.append(f"{form!r} ({case} of {name!r}) -> {best and (best.text, best.entity)}")
+    return out, fails
+
+
 # ----------------------------------------------------------------------------- gold
 def _sentences(doc: Document) -> None:
     try:
@@ -410,12 +488,13 @@ def throughput(stage: ActorStage, rounds: int = 20) -> tuple[float, int]:
         docs.append(doc)
     n_sent = sum(len(d.sentences) for d in docs)
     stage(docs[0])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(rounds):
         for d in docs:
             stage(d)
-    dt = time.perf_counter() - t0
-    return n_sent * rounds / dt, n_sent
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # per CPU second too: on a shared machine the wall clock also counts other processes' turns
+    return n_sent * rounds / dt, n_sent, n_sent * rounds / cpu
 
 
 def main() -> int:
@@ -437,6 +516,15 @@ def main() -> int:
     print(f"different-person pairs {npairs}, false merges {merges}")
     for b in bad[:50]:
         print("   MERGE", b)
+    classes, fails = run_classes(stage, yaml.safe_load(CLASSES.read_text(encoding="utf-8")))
+    print(f"{'class':28} {'cases':>6} {'ok':>6} {'rate':>6}")
+    for cls, (ok, total) in classes.items():
+        print(f"{cls:28} {total:6d} {ok:6d} {ok / total:6.3f}")
+    table, table_fails = run_case_table(stage, kb)
+    for lang, (ok, total) in table.items():
+        print(f"{'case forms (generated) ' + lang:28} {total:6d} {ok:6d} {ok / total:6.3f}")
+    for f in (fails + table_fails)[:80] if args.verbose else [f for f in fails if "false merge" in f]:
+        print("   FAIL", f)
     g = gold_eval(stage, args.verbose)
     for mode in ("all", "nogroup"):
         m = g[mode]
@@ -446,8 +534,9 @@ def main() -> int:
     if args.verbose:
         for d in g["details"]:
             print("  ", d)
-    sps, n = throughput(stage)
-    print(f"throughput          {sps:,.0f} sentences/s ({n} sentences, one core)")
+    sps, n, per_cpu = throughput(stage)
+    print(f"throughput          {sps:,.0f} sentences/s wall, {per_cpu:,.0f} per CPU second "
+          f"({n} sentences, one core; load {os.getloadavg()[0]:.1f})")
     return 0
 
 

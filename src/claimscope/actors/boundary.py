@@ -13,13 +13,16 @@ import re
 
 from .candidate import Candidate
 from .keys import word_key
-from .unknown import _NOT_NAMES, _ROLE_CUES, _TITLE_WORDS
+from .unknown import _NOT_NAMES, _ORG_HEADS, _ROLE_CUES, _TITLE_WORDS
 
 _BODY_KINDS = frozenset({"organization", "igo"})
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄЎҐ][\w’'-]*"
 # "of (the) Capitalised Words (one lower-case noun after a capitalised adjective)"
 _OF_QUALIFIER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?((?:" + _CAP + r"[ \t]+)*" + _CAP + r")"
                            r"(?:[ \t]+([a-z]{3,}))?")
+# capitalised words right after the name, the last one a body or place noun
+_CAP_AFTER = re.compile(r"(?:[ \t]|-)((?:" + _CAP + r"[ \t]+){0,2}" + _CAP + r")")
+_BODY_HEADS = _ORG_HEADS | {"street", "avenue", "square", "prize", "award", "district", "region"}
 _LOWER_STOP = frozenset("""said says and or but in on at to for from with by as is are was were has
 have had will would that which who the a an of its their his her this these those""".split())
 
@@ -46,6 +49,9 @@ class NameBoundaries:
                 low = m.group(2)
                 if low and low not in _LOWER_STOP and self.kb.adjective_country.get(word_key(words[-1])):
                     end = m.end(2)  # "of the Russian opposition"
+        m = _CAP_AFTER.match(text, c.end)
+        if m and m.group(1).split()[-1].lower() in _BODY_HEADS:
+            end = max(end, m.end(1))  # "Viasna Street", "CSTO Parliamentary Assembly"
         if c.start_tok > 0:
             a, b = spans[c.start_tok - 1]
             word = text[a:b]

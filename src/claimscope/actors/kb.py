@@ -435,19 +435,28 @@ class KnowledgeBase:
             # "belarus", "russia" (spelled so on purpose), never "loss"; names that are also
             # common English words are accepted capitalised only ("metal poles", "china")
             lower_ok = surface.lower() not in _COMMON_WORDS
+        keys = [key]
+        if exact and _CYR.search(surface):
+            # a Cyrillic acronym is the same letters in a text of any of the three languages,
+            # whose transliterations differ ("АБСЕ" in a Belarusian text keys as "absie")
+            keys += [k for k in (name_key(surface, lang) for lang in ("be", "ru", "uk"))
+                     if k and k not in keys]
+        for k in keys:
+            self._add_pattern(k, surface, eid, via, exact, cap, generic, lower_ok, near)
+        return key
+
+    def _add_pattern(self, key: str, surface: str, eid: str, via: str, exact: bool, cap: bool,
+                     generic: bool, lower_ok: bool, near: tuple[str, ...]) -> None:
         plist = self.patterns.setdefault(key, [])
+        if near:
+            self.near[(key, eid)] = near
         for p in plist:
             if p.via == via and p.exact_case == exact and p.contextual == bool(near) and (
                     not exact or _letters(p.surface) == _letters(surface)):
                 if eid not in p.entries:
                     p.entries.append(eid)
-                if near:
-                    self.near[(key, eid)] = near
-                return key
+                return
         plist.append(Pattern(key, [eid], via, exact, cap, generic, surface, lower_ok, bool(near)))
-        if near:
-            self.near[(key, eid)] = near
-        return key
 
     def _add_romanisations(self, e: Entry) -> None:
         """Every Cyrillic name of a person or a short body name, romanised in each convention

@@ -153,6 +153,9 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
         'inflected' (case forms of name tokens, morph.py), 'fuzzy' (see _fuzzy)."""
         own = (key,) if key in self._vocab else ()
         if "\u0400" <= word[0] <= "\u04ff":
+            if not own:  # a Russian spelling in a Belarusian text ("АБСЕ" keyed as Russian)
+                own = next(((k,) for k in (word_key(word, x) for x in LANGUAGES if x != lang)
+                             if k in self._vocab), ())
             cit = self._citation_keys(word, lang)
             if cit and own and lang and self._endings.is_oblique(word, lang):
                 # its own key last: a case form first, the name token only if a name goes on
@@ -174,35 +177,49 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
         Of a token's several readings ("Народнага": Народны or Народнае) the one that continues
         a knowledge-base name with a neighbour is taken ("Народнага антыкрызіснага
         ўпраўлення" -> Народнае), else the first."""
+        vocab = self._vocab
         idx: list[int] = []
-        opts: list[tuple[tuple[str, ...], str]] = []
+        chars: list[str] = []
+        # positions with several readings: (readings, the ones that are the word's own key)
+        readings: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        fuzzy_pos: set[int] = set()
+        inflected_pos: set[int] = set()
         for ti, k in enumerate(keys):
             if not k or k in STOP:
                 continue
             a, b = spans[ti]
+            first = text[a]
+            c = vocab.get(k)
             idx.append(ti)
-            opts.append(self._options(text[a:b], k, lang))
-        chosen: list[str | None] = [o[0] if o else None for o, _ in opts]
-        pairs = self._pairs
-        for j, (o, _) in enumerate(opts):
-            if len(o) < 2:
+            if not "\u0400" <= first <= "\u04ff" and (
+                    c is not None or not first.isupper() or len(k) < 5 or k.isdigit()):
+                chars.append(c or _FILLER)  # the common case: a Latin word, known or not a name
                 continue
-            prev = chosen[j - 1] if j else None
-            nxt = opts[j + 1][0] if j + 1 < len(opts) else ()
-            for k in o:
-                if (prev, k) in pairs or any((k, n) in pairs for n in nxt):
-                    chosen[j] = k
-                    break
-        fuzzy_pos: set[int] = set()
-        inflected_pos: set[int] = set()
-        chars: list[str] = []
-        for j, k in enumerate(chosen):
-            step = opts[j][1]
+            o, step = self._options(text[a:b], k, lang)
+            j = len(chars)
+            chars.append(vocab[o[0]] if o else _FILLER)
             if step == "fuzzy":
                 fuzzy_pos.add(j)
-            elif k is not None and k != keys[idx[j]]:
+            elif step == "inflected":
                 inflected_pos.add(j)
-            chars.append(self._vocab[k] if k is not None else _FILLER)
+            if len(o) > 1:
+                # the word's own spelling: its key, or its key in another language's spelling
+                readings[j] = o, (k,) if step else (k, o[0])
+        pairs = self._pairs
+        vocabulary = self.kb.vocabulary
+        for j, (o, own) in readings.items():
+            prev = vocabulary[ord(chars[j - 1]) - _BASE] if j and chars[j - 1] != _FILLER else None
+            nxt = readings[j + 1][0] if j + 1 in readings else (
+                (vocabulary[ord(chars[j + 1]) - _BASE],)
+                if j + 1 < len(chars) and chars[j + 1] != _FILLER else ())
+            for k in o:
+                if (prev, k) in pairs or any((k, n) in pairs for n in nxt):
+                    chars[j] = vocab[k]
+                    if k in own:
+                        inflected_pos.discard(j)
+                    else:
+                        inflected_pos.add(j)
+                    break
         return idx, "".join(chars), fuzzy_pos, inflected_pos
 
     def resolve_name(self, text: str) -> tuple[list[Pattern], str, str]:

@@ -21,9 +21,9 @@ SOURCE_LANGUAGES = ("be", "ru", "uk")
 _VOWELS = set("аеёиіїоуўыэюяє")
 _IOTATED = set("еёюяє")
 _HUSHING = set("жшчщц")
-_FIELDS = frozenset("label from letters lang iotated soft soft_sign hard_l between_vowels "
-                    "endings masculine".split())
-_MAPS = ("letters", "iotated", "soft", "soft_sign", "between_vowels", "endings")
+_FIELDS = frozenset("label from letters lang digraphs iotated soft soft_sign hard_l "
+                    "between_vowels endings masculine".split())
+_MAPS = ("letters", "digraphs", "iotated", "soft", "soft_sign", "between_vowels", "endings")
 
 
 @dataclass(slots=True)
@@ -33,6 +33,7 @@ class Convention:
     languages: tuple[str, ...]
     letters: dict[str, str]
     lang: dict[str, dict[str, str]] = field(default_factory=dict)
+    digraphs: dict[str, str] = field(default_factory=dict)
     iotated: dict[str, str] = field(default_factory=dict)
     soft: dict[str, str] = field(default_factory=dict)
     soft_sign: dict[str, str] = field(default_factory=dict)
@@ -56,7 +57,15 @@ class Convention:
         letters = {**self.letters, **self.lang.get(lang, {})}
         out: list[str] = []
         n = len(low)
+        skip = False
         for i, ch in enumerate(low):
+            if skip:
+                skip = False
+                continue
+            if low[i:i + 2] in self.digraphs:
+                out.append(self.digraphs[low[i:i + 2]])
+                skip = True
+                continue
             prev = low[i - 1] if i else ""
             nxt = low[i + 1] if i + 1 < n else (tail[:1] if tail else "")
             if ch == "ь" and prev in self.soft_sign:
@@ -137,7 +146,8 @@ def load_conventions(path: Path | None = None) -> tuple[Convention, ...]:
             raise DataFileError(str(path), name, "lang", "must map be/ru/uk to letter tables")
         out.append(Convention(
             name=str(name), label=str(raw.get("label", name)), languages=tuple(langs),
-            letters=raw["letters"], lang=per_lang, iotated=raw.get("iotated", {}),
+            letters=raw["letters"], lang=per_lang, digraphs=raw.get("digraphs", {}),
+            iotated=raw.get("iotated", {}),
             soft=raw.get("soft", {}), soft_sign=raw.get("soft_sign", {}),
             hard_l=bool(raw.get("hard_l")), between_vowels=raw.get("between_vowels", {}),
             endings=raw.get("endings", {}), masculine=str(raw.get("masculine", ""))))
