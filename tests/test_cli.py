@@ -365,14 +365,14 @@ def test_unexpected_stage_error_is_a_per_document_failure(tmp_path, good, monkey
     from claimscope.pipeline import Pipeline
 
     pipeline = Pipeline()
-    real = pipeline.analyze
+    real = pipeline.complete
 
-    def flaky(raw):
-        if raw.source.endswith("good_a.txt"):
+    def flaky(doc):
+        if doc.source.endswith("good_a.txt"):
             raise AttributeError("'NoneType' object has no attribute 'start'")
-        return real(raw)
+        return real(doc)
 
-    monkeypatch.setattr(pipeline, "analyze", flaky)
+    monkeypatch.setattr(pipeline, "complete", flaky)
     items = list(pipeline.run([str(good[0]), str(good[1])]))
     assert [type(i) for i in items] == [Failure, Document]
     assert "AttributeError" in items[0].reason and "\n" not in items[0].reason

@@ -92,7 +92,8 @@ def analyze(
     with its reason), 2 on a usage or data-file error.
     """
     from claimscope.model import Failure
-    from claimscope.serialize import to_analysis
+    from claimscope.pipeline import AlreadyStored
+    from claimscope.read import safe_source
     from claimscope.store import Store
 
     if fmt not in (None, "json", "jsonl"):
@@ -119,33 +120,36 @@ def analyze(
                             transient=True)
         task = progress.add_task("analysing", total=None)
         progress.start()
+    if db and db.exists():  # opened now so that stored documents can be skipped
+        store = Store(db)
     try:
-        for item in pipeline.run(inputs):
+        # without --replace or printed output, stored documents are skipped before analysis
+        known = (lambda doc_id: store is not None and store.has(doc_id)) \
+            if db and not replace and fmt is None else None
+        for item in pipeline.run(inputs, known=known):
             if progress:
                 progress.advance(task)
-            if isinstance(item, Failure):
-                failures.append(item)
-                if store:
-                    store.add_failure(item)
+            if isinstance(item, AlreadyStored):
+                counts["documents"] += 1
+                counts["already stored"] += 1
                 continue
-            counts["documents"] += 1
-            counts["sentences"] += len(item.sentences)
-            counts["entities"] += len(item.entities)
-            counts["events"] += len(item.events)
-            counts["times"] += len(item.times)
-            types.update(e.type for e in item.events)
-            entity_ids.update(e.id for e in item.entities)
-            warnings += [f"{item.source}: {w}" for w in item.warnings]
-            if db and store is None:
-                store = Store(db)
-                for failure in failures:
-                    store.add_failure(failure)
+            if not isinstance(item, Failure):
+                if db and store is None:
+                    store = Store(db)
+                    for failure in failures:
+                        store.add_failure(failure)
+                try:  # the per-document error boundary of the store/print step
+                    line = _store_and_print(item, store, replace, fmt, counts, types, entity_ids, warnings)
+                except Exception as exc:  # noqa: BLE001 - one document must not end the batch
+                    item = Failure(item.source, "store", f"cannot store: {exc.__class__.__name__}: {exc}")
+                else:
+                    if line is not None:
+                        printed.append(line)
+                    continue
+            item = Failure(safe_source(item.source), item.stage, safe_source(item.reason))
+            failures.append(item)
             if store:
-                counts["stored" if store.add(item, replace=replace) else "already stored"] += 1
-            if fmt == "jsonl":
-                sys.stdout.write(json.dumps(to_analysis(item), ensure_ascii=False) + "\n")
-            elif fmt == "json":
-                printed.append(to_analysis(item))
+                store.add_failure(item)
     finally:
         if progress:
             progress.stop()
@@ -162,6 +166,27 @@ def analyze(
         _err(_summary(counts, types, len(entity_ids), failures, warnings,
                       db if store else None, db if db and not store and not db.exists() else None))
     raise typer.Exit(1 if failures else 0)
+
+
+def _store_and_print(doc, store, replace: bool, fmt: str | None, counts: Counter, types: Counter,
+                     entity_ids: set[str], warnings: list[str]) -> dict | None:
+    """Store and/or print one analysed document; the analysis to print as one JSON document."""
+    from claimscope.serialize import to_analysis
+
+    analysis = to_analysis(doc) if fmt else None
+    if store:
+        counts["stored" if store.add(doc, replace=replace) else "already stored"] += 1
+    counts["documents"] += 1
+    counts["sentences"] += len(doc.sentences)
+    counts["entities"] += len(doc.entities)
+    counts["events"] += len(doc.events)
+    counts["times"] += len(doc.times)
+    types.update(e.type for e in doc.events)
+    entity_ids.update(e.id for e in doc.entities)
+    warnings += [f"{doc.source}: {w}" for w in doc.warnings]
+    if fmt == "jsonl":
+        sys.stdout.write(json.dumps(analysis, ensure_ascii=False) + "\n")
+    return analysis if fmt == "json" else None
 
 
 def _summary(counts: Counter, types: Counter, distinct_entities: int, failures: list,

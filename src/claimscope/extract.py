@@ -8,8 +8,10 @@ quotations copied from the source can always be found in `Document.text`.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
@@ -121,16 +123,69 @@ def content_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+MAX_HTML_DEPTH = 128  # libxml2, under trafilatura, gives up on trees deeper than 256
+
+
+class _Flattener(HTMLParser):
+    """Re-serialises HTML without the elements nested deeper than MAX_HTML_DEPTH (their
+    content is kept), so a deliberately deep tree still yields its text."""
+
+    VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+    BLOCK = frozenset("p h1 h2 h3 h4 h5 h6 li blockquote tr dd dt pre".split())
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[bool] = []  # per open element: was its tag written?
+        self.deep = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        keep = len(self.open) < MAX_HTML_DEPTH
+        self.deep |= not keep
+        self.open.append(keep)
+        if keep:
+            self.out.append(self.get_starttag_text() or "")
+        elif tag in self.BLOCK:  # a dropped paragraph still breaks the line
+            self.out.append("<br>")
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or not self.open:
+            return
+        if self.open.pop():
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(html_lib.escape(data, quote=False))
+
+
+def _flatten_deep_html(html: str | bytes) -> str | None:
+    """The HTML with its nesting capped at MAX_HTML_DEPTH, or None if it was not deeper."""
+    flattener = _Flattener()
+    flattener.feed(html if isinstance(html, str) else decode(html))
+    flattener.close()
+    return "".join(flattener.out) if flattener.deep else None
+
+
 def _extract_html(html: str | bytes) -> tuple[str, dict]:
     import trafilatura  # imported lazily: costs ~0.5 s and plain text never needs it
 
-    result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True,
-        deduplicate=False, favor_precision=False,
-    )
-    result = result.as_dict() if result is not None else None
+    def run(page: str | bytes) -> dict | None:
+        result = trafilatura.bare_extraction(
+            page, with_metadata=True, include_comments=False, include_tables=True,
+            deduplicate=False, favor_precision=False,
+        )
+        return result.as_dict() if result is not None else None
+
+    result = run(html)
     if not result or not (result.get("text") or "").strip():
-        raise ValueError("HTML has no extractable main text")
+        flat = _flatten_deep_html(html)  # only tried when the plain extraction found nothing
+        result = run(flat) if flat is not None else None
+        if not result or not (result.get("text") or "").strip():
+            raise ValueError("HTML has no extractable main text" if flat is None else
+                             f"HTML has no extractable main text (even with nesting capped at {MAX_HTML_DEPTH})")
     meta = {k: result.get(k) for k in ("title", "sitename", "author", "date", "url")}
     # trafilatura puts the title only in metadata; keep it as text so it can be cited
     return result["text"], meta

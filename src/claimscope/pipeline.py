@@ -28,6 +28,18 @@ class PipelineConfig:
     model: Path | None = DEFAULT_MODEL  # trained trigger model (None: rules only)
     combine: str = "both"  # rules, model or both
     read: ReadOptions = field(default_factory=ReadOptions)
+    # amplification guards (docs/reliability.md): the parser's cost grows with sentence length
+    # and the per-document work with the number of sentences; beyond these a document fails
+    max_sentence_chars: int = 10_000
+    max_sentences: int = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyStored:
+    """A document that `run` did not analyse because its content id is already stored."""
+
+    source: str
+    id: str
 
 
 class Pipeline:
@@ -44,6 +56,7 @@ class Pipeline:
         # after extract, in order; time runs before actors: roles are resolved at the doc's date
         self.stages: list[tuple[str, Callable[[Document], Document]]] = [
             ("segment", segment),
+            ("size guard", self.check_size),
             ("language", detect_language),
             ("time", annotate_times),
             ("actors", self.actors),
@@ -52,23 +65,44 @@ class Pipeline:
             ("event dates", date_events),  # the date each event's sentence states, else published
         ]
 
+    def check_size(self, doc: Document) -> Document:
+        """ValueError for documents whose sentences would make the parser run for minutes."""
+        limit, most = self.config.max_sentence_chars, self.config.max_sentences
+        if len(doc.sentences) > most:
+            raise ValueError(f"too many sentences or lines: {len(doc.sentences):,} > limit {most:,}")
+        longest = max(doc.sentences, key=lambda s: s.end - s.start, default=None)
+        if longest is not None and longest.end - longest.start > limit:
+            raise ValueError(f"sentence {longest.id} is {longest.end - longest.start:,} characters long "
+                             f"(limit {limit:,}): not prose, or lines without punctuation")
+        return doc
+
     def extract(self, raw: RawDocument) -> Document:
         return extract(raw, self.boilerplate)
 
     def analyze(self, raw: RawDocument) -> Document:
-        doc = self.extract(raw)
+        return self.complete(self.extract(raw))
+
+    def complete(self, doc: Document) -> Document:
+        """Run the stages after extraction."""
         for _, stage in self.stages:
             stage(doc)
         return doc
 
-    def run(self, inputs: Iterable[str]) -> Iterator[Document | Failure]:
-        """Analyse every input; a bad document becomes a `Failure`, never an exception."""
+    def run(self, inputs: Iterable[str], known: Callable[[str], bool] | None = None
+            ) -> Iterator[Document | Failure | AlreadyStored]:
+        """Analyse every input; a bad document becomes a `Failure`, never an exception.
+        With `known`, a document whose content id it accepts is yielded as `AlreadyStored`
+        right after extraction (cheap), so a rerun does not analyse it again."""
         for item in iter_inputs(inputs, self.config.read):
             if isinstance(item, Failure):
                 yield item
                 continue
             try:
-                yield self.analyze(item)
+                doc = self.extract(item)
+                if known is not None and known(doc.id):
+                    yield AlreadyStored(doc.source, doc.id)
+                    continue
+                yield self.complete(doc)
             except ValueError as exc:  # stages raise ValueError for bad content
                 yield Failure(item.source, "analyze", str(exc))
             except Exception as exc:  # noqa: BLE001 - a bug on one document must not end the batch

@@ -7,11 +7,15 @@ WARC files (response records with HTML). Encoding detection happens in `decode`.
 from __future__ import annotations
 
 import codecs
+import errno
 import glob
 import io
 import json
+import os
 import re
+import stat
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +61,9 @@ def decode(data: bytes) -> str:
         if data.startswith(magic):
             raise ValueError(f"binary content ({kind}), not text")
     head = data[:65536]
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text
     if b"\x00" in head:
         raise ValueError("binary content (NUL bytes), not text")
     try:
@@ -70,6 +77,60 @@ def decode(data: bytes) -> str:
     if best is None or best.chaos > 0.25:
         raise ValueError("unknown text encoding (not UTF-8, UTF-16 or a Cyrillic/Latin codepage)")
     return str(best)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM, else None. In UTF-16 text of alphabetic scripts (Latin,
+    Cyrillic, Greek, ...) nearly every code unit is below U+2000, so one byte of each pair is
+    < 0x20; in UTF-8 or legacy text those bytes are letters. The decoded text must then be free
+    of control characters. (CJK UTF-16 without a BOM is not detected.)"""
+    head = data[:65536]
+    if len(data) % 2 or len(head) < 8:
+        return None
+    for high, encoding in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+        if sum(b < 0x20 for b in high) < 0.9 * len(high):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return text
+    return None
+
+
+def safe_source(source: str) -> str:
+    """`source` as storable text: a file name that is not UTF-8 (surrogate-escaped by Python) or
+    a lone surrogate becomes backslash escapes, so it can be written to a failures row."""
+    try:
+        source.encode("utf-8")
+        return source
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(source).decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return source.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unencodable_field(values: dict) -> str | None:
+    """The first field whose string cannot be stored (a lone surrogate such as "\\ud800")."""
+    for key, value in values.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"{key!r} contains an invalid code point (lone surrogate {value[exc.start]!a})"
+    return None
+
+
+def _read_capped(handle, limit: int) -> bytes | None:
+    """At most `limit` bytes from `handle`, or None if there are more: never trusts st_size,
+    so pipes, devices (/dev/zero) and growing files stop at the cap."""
+    data = handle.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def _is_document_file(path: Path) -> bool:
@@ -93,13 +154,20 @@ def _read_file(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
         yield from _read_warc(path, opts)
         return
     try:
-        size = path.stat().st_size
-        if size > opts.max_bytes:
-            yield Failure(src, "read", f"too large: {size:,} bytes > limit {opts.max_bytes:,} (--max-bytes)")
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            yield Failure(src, "read", "is a directory")
             return
-        data = path.read_bytes()
+        if stat.S_ISREG(info.st_mode) and info.st_size > opts.max_bytes:
+            yield Failure(src, "read", f"too large: {info.st_size:,} bytes > limit {opts.max_bytes:,} (--max-bytes)")
+            return
+        with path.open("rb") as handle:
+            data = _read_capped(handle, opts.max_bytes)
     except OSError as exc:
         yield Failure(src, "read", f"cannot read: {exc.strerror or exc}")
+        return
+    if data is None:
+        yield Failure(src, "read", f"too large: more than {opts.max_bytes:,} bytes (--max-bytes)")
         return
     html = suffix in HTML_SUFFIXES or _looks_html(data)
     yield RawDocument(src, data=data, media_type="text/html" if html else "text/plain")
@@ -112,12 +180,15 @@ def _read_jsonl(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure
         yield Failure(str(path), "read", f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        for n, line in enumerate(handle, 1):
+        n = 0
+        while line := handle.readline(opts.max_bytes + 1):
+            n += 1
             src = f"{path}#{n}"
-            if not line.strip():
+            if len(line) > opts.max_bytes and not line.endswith(b"\n"):
+                size = len(line) + _skip_line(handle)
+                yield Failure(src, "read", f"too large: {size:,} bytes > limit {opts.max_bytes:,}")
                 continue
-            if len(line) > opts.max_bytes:
-                yield Failure(src, "read", f"too large: {len(line):,} bytes > limit {opts.max_bytes:,}")
+            if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
@@ -129,11 +200,44 @@ def _read_jsonl(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure
                 continue
             meta = {k: rec[k] for k in ("url", "title", "published", "site", "author")
                     if isinstance(rec.get(k), str)}
+            bad = _unencodable_field({**meta, "text": rec.get("text"), "html": rec.get("html")})
+            if bad:
+                yield Failure(src, "read", f"JSONL field {bad}")
+                continue
             source = meta.get("url") or src
             if isinstance(rec.get("text"), str):
                 yield RawDocument(source, text=rec["text"], media_type="text/plain", meta=meta)
             else:
                 yield RawDocument(source, text=rec["html"], media_type="text/html", meta=meta)
+
+
+def _skip_line(handle, chunk: int = 1 << 20) -> int:
+    """Consume the rest of an over-long line in bounded chunks; the number of bytes skipped."""
+    skipped = 0
+    while part := handle.readline(chunk):
+        skipped += len(part)
+        if part.endswith(b"\n"):
+            break
+    return skipped
+
+
+MAX_HTTP_HEADER = 256 * 1024  # bytes of a WARC record's HTTP status line and headers
+
+
+def _http_headers(record):
+    """Parse a response record's HTTP headers reading at most MAX_HTTP_HEADER bytes (warcio's
+    own parser reads a header line whole, however long); None if they are longer."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    head = bytearray()
+    while len(head) <= MAX_HTTP_HEADER:
+        line = record.raw_stream.readline(MAX_HTTP_HEADER + 1 - len(head))
+        head += line
+        if not line or line in (b"\r\n", b"\n"):
+            break
+    if len(head) > MAX_HTTP_HEADER:
+        return None
+    return StatusAndHeadersParser([], verify=False).parse(io.BytesIO(bytes(head)))
 
 
 def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
@@ -143,7 +247,8 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            records = ArchiveIterator(handle)
+            # no_record_parse: the HTTP headers are parsed by _http_headers, with a size cap
+            records = ArchiveIterator(handle, no_record_parse=True)
             for record in records:
                 n += 1
                 if not record.format.startswith("warc"):
@@ -152,7 +257,13 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
                 if record.rec_type != "response":
                     continue
                 uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
-                ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+                if not uri.startswith(("http:", "https:")):
+                    continue
+                record.http_headers = _http_headers(record)
+                if record.http_headers is None:
+                    yield Failure(uri, "read", f"WARC record's HTTP headers exceed {MAX_HTTP_HEADER:,} bytes")
+                    continue
+                ctype = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in ctype.lower():
                     continue
                 data = record.content_stream().read(opts.max_bytes + 1)
@@ -181,32 +292,40 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
 def _read_url(url: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
     import httpx
 
-    try:
-        with httpx.Client(follow_redirects=True, max_redirects=opts.max_redirects,
-                          timeout=opts.url_timeout, headers={"User-Agent": "claimscope/0.1"}) as client:
-            with client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    yield Failure(url, "read", f"HTTP {resp.status_code} {resp.reason_phrase}")
-                    return
-                final = str(resp.url)
-                if not final.startswith(("http://", "https://")):
-                    yield Failure(url, "read", f"redirected to a non-http(s) URL: {final}")
-                    return
-                buf = io.BytesIO()
-                for chunk in resp.iter_bytes():
-                    buf.write(chunk)
-                    if buf.tell() > opts.max_bytes:
-                        yield Failure(url, "read", f"too large: > limit {opts.max_bytes:,} bytes")
+    from claimscope.deadline import total_deadline
+
+    timed_out = Failure(url, "read", f"timed out: no complete response within {opts.url_timeout:g} s")
+    with total_deadline(opts.url_timeout) as deadline:
+        try:
+            with httpx.Client(follow_redirects=True, max_redirects=opts.max_redirects,
+                              timeout=opts.url_timeout, headers={"User-Agent": "claimscope/0.1"}) as client:
+                with client.stream("GET", url, extensions={"trace": deadline.trace}) as resp:
+                    if resp.status_code >= 400:
+                        yield Failure(url, "read", f"HTTP {resp.status_code} {resp.reason_phrase}")
                         return
-                ctype = resp.headers.get("content-type", "").lower()
-    except httpx.TimeoutException:
-        yield Failure(url, "read", f"timed out after {opts.url_timeout:g} s")
-        return
-    except httpx.TooManyRedirects:
-        yield Failure(url, "read", f"more than {opts.max_redirects} redirects")
-        return
-    except httpx.HTTPError as exc:
-        yield Failure(url, "read", f"request failed: {exc.__class__.__name__}: {exc}")
+                    final = str(resp.url)
+                    if not final.startswith(("http://", "https://")):
+                        yield Failure(url, "read", f"redirected to a non-http(s) URL: {final}")
+                        return
+                    buf = io.BytesIO()
+                    for chunk in resp.iter_bytes():
+                        buf.write(chunk)
+                        if buf.tell() > opts.max_bytes:
+                            yield Failure(url, "read", f"too large: > limit {opts.max_bytes:,} bytes")
+                            return
+                    ctype = resp.headers.get("content-type", "").lower()
+        except httpx.TimeoutException:
+            yield timed_out
+            return
+        except httpx.TooManyRedirects:
+            yield Failure(url, "read", f"more than {opts.max_redirects} redirects")
+            return
+        except httpx.HTTPError as exc:
+            yield timed_out if deadline.expired.is_set() else \
+                Failure(url, "read", f"request failed: {exc.__class__.__name__}: {exc}")
+            return
+    if deadline.expired.is_set():  # the shutdown may have looked like the end of the body
+        yield timed_out
         return
     data = buf.getvalue()
     html = "html" in ctype or _looks_html(data)
@@ -214,13 +333,69 @@ def _read_url(url: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
                       meta={"url": final})
 
 
+def _link_failure(path: Path) -> Failure | None:
+    """A Failure for a symlink that cannot be followed (dangling or looping), else None."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Failure(safe_source(str(path)), "read", "symlink loop (too many levels of symbolic links)")
+        if exc.errno == errno.ENOENT:
+            return Failure(safe_source(str(path)), "read",
+                           f"dangling symlink (target {safe_source(os.readlink(path))} does not exist)")
+        return Failure(safe_source(str(path)), "read", f"cannot read: {exc.strerror or exc}")
+    return None
+
+
+def _walk(root: Path) -> Iterator[Path | Failure]:
+    """Document files under `root` (following symlinks), sorted; unreadable directories,
+    dangling links and symlink loops become Failures instead of being skipped silently."""
+    files: list[Path] = []
+    failures: list[Failure] = []
+
+    def visit(directory: Path, ancestors: frozenset) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            failures.append(Failure(safe_source(str(directory)), "read",
+                                    f"cannot read directory: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink() and (bad := _link_failure(path)):
+                failures.append(bad)
+                continue
+            try:
+                info = path.stat()
+            except OSError as exc:
+                failures.append(Failure(safe_source(str(path)), "read", f"cannot read: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                key = (info.st_dev, info.st_ino)
+                if key in ancestors:  # a link back up the tree: the kernel sees no loop here
+                    failures.append(Failure(safe_source(str(path)), "read",
+                                            "symlink loop (links back to a parent directory)"))
+                else:
+                    visit(path, ancestors | {key})
+            elif stat.S_ISREG(info.st_mode) and _is_document_file(path):
+                files.append(path)
+
+    top = root.stat()
+    visit(root, frozenset({(top.st_dev, top.st_ino)}))
+    yield from failures
+    yield from sorted(files)
+
+
 def _expand(item: str, opts: ReadOptions) -> Iterator[Path | Failure]:
     path = Path(item)
-    if path.is_dir():
+    if path.is_symlink() and (bad := _link_failure(path)):
+        yield bad
+    elif path.is_dir():
         # a directory holds documents; JSONL files in it are data (indexes, gold), not
         # documents, so they are read only when named explicitly or matched by a glob
-        yield from sorted(p for p in path.glob(opts.recursive_glob) if p.is_file()
-                          and not p.name.startswith(".") and _is_document_file(p))
+        yield from _walk(path)
     elif path.exists():
         yield path
     elif any(ch in item for ch in "*?["):
@@ -232,24 +407,47 @@ def _expand(item: str, opts: ReadOptions) -> Iterator[Path | Failure]:
         yield Failure(item, "read", "no such file or directory")
 
 
+def _read_path(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+    src = str(path)
+    if safe_source(src) != src:
+        yield Failure(safe_source(src), "read", "file name is not valid UTF-8 (rename the file)")
+        return
+    yield from _read_file(path, opts)
+
+
+def _read_item(item: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+    if item == "-":
+        data = sys.stdin.buffer.read(opts.max_bytes + 1)
+        if len(data) > opts.max_bytes:
+            yield Failure("<stdin>", "read", f"too large: > limit {opts.max_bytes:,} bytes")
+        else:
+            yield RawDocument("<stdin>", data=data,
+                              media_type="text/html" if _looks_html(data) else "text/plain")
+    elif re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", item):
+        if not item.lower().startswith(("http://", "https://")):
+            yield Failure(item, "read", "only http and https URLs are supported")
+        else:
+            yield from _read_url(item, opts)
+    else:
+        for path in _expand(item, opts):
+            if isinstance(path, Failure):
+                yield path
+            else:
+                yield from _guarded(str(path), _read_path(path, opts))
+
+
+def _guarded(source: str, items: Iterator[RawDocument | Failure]) -> Iterator[RawDocument | Failure]:
+    """The per-input error boundary: an unexpected error ends this input with a Failure, never
+    the batch."""
+    try:
+        yield from items
+    except OSError as exc:
+        yield Failure(safe_source(source), "read", f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a bug on one input must not end the batch
+        yield Failure(safe_source(source), "read", f"internal error: {exc.__class__.__name__}: {exc}")
+
+
 def iter_inputs(inputs: Iterable[str], opts: ReadOptions | None = None) -> Iterator[RawDocument | Failure]:
     opts = opts or ReadOptions()
     for item in inputs:
-        if item == "-":
-            data = sys.stdin.buffer.read(opts.max_bytes + 1)
-            if len(data) > opts.max_bytes:
-                yield Failure("<stdin>", "read", f"too large: > limit {opts.max_bytes:,} bytes")
-            else:
-                yield RawDocument("<stdin>", data=data,
-                                  media_type="text/html" if _looks_html(data) else "text/plain")
-        elif re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", item):
-            if not item.lower().startswith(("http://", "https://")):
-                yield Failure(item, "read", "only http and https URLs are supported")
-            else:
-                yield from _read_url(item, opts)
-        else:
-            for path in _expand(item, opts):
-                if isinstance(path, Failure):
-                    yield path
-                else:
-                    yield from _read_file(path, opts)
+        yield from _guarded(item, _read_item(item, opts))

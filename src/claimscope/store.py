@@ -176,8 +176,9 @@ class Store:
 
 def get_analysis(conn: sqlite3.Connection, doc_id: str) -> dict[str, Any] | None:
     """The stored analysis of a document by id or unique id prefix."""
-    rows = conn.execute("SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2",
-                        (doc_id.replace("%", "") + "%",)).fetchall()
+    # a plain prefix comparison: with LIKE, '_' and '%' in the argument would be wildcards
+    rows = conn.execute("SELECT analysis FROM documents WHERE substr(id, 1, ?) = ? LIMIT 2",
+                        (len(doc_id), doc_id)).fetchall()
     if len(rows) != 1:
         return None
     return json.loads(rows[0]["analysis"])

@@ -31,6 +31,7 @@ from claimscope.serve.ingest import (
     IngestError, fetch_url, raw_from_text, raw_from_upload, token_ok,
 )
 from claimscope.serve.kb import KBView
+from claimscope.serve.limits import MAX_BODY, IngestBodyGuard
 
 HERE = Path(__file__).parent
 EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -337,6 +338,8 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
     )
     app.state.db = db
     app.add_middleware(SecurityHeaders)
+    if allow_ingest:
+        app.add_middleware(IngestBodyGuard, token=token)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, status_code: int = 200, **ctx) -> HTMLResponse:
@@ -516,10 +519,22 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
         return file.filename, data or None
 
     if allow_ingest:
-        from starlette.concurrency import run_in_threadpool
+        import anyio
+        import anyio.to_thread
+
+        # ingest work (URL fetches, analysis) has its own threads, so slow or hostile URLs can
+        # hold at most these and never the pool the read API runs in
+        ingest_threads = anyio.CapacityLimiter(2)
+
+        async def run_in_threadpool(fn, *args):
+            return await anyio.to_thread.run_sync(fn, *args, limiter=ingest_threads)
+
+        # the documented 10 MB applies to pasted text too (Starlette's default part limit is 1 MB)
+        form_limits = {"max_part_size": MAX_BODY, "max_files": 1, "max_fields": 8}
 
         @app.post("/api/ingest", response_model=IngestResult, tags=["ingest"], responses={
-            400: {"model": ErrorBody}, 401: {"model": ErrorBody}, **errors})
+            400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 413: {"model": ErrorBody}, **errors},
+            form_limits=form_limits)
         async def api_ingest(
             x_claimscope_token: Annotated[str | None, Header()] = None,
             token_field: Annotated[str | None, Form(alias="token")] = None,
@@ -543,7 +558,7 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
         def ui_ingest(request: Request):
             return render(request, "ingest.html", allow_private=allow_private_urls)
 
-        @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
+        @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False, form_limits=form_limits)
         async def ui_ingest_post(
             request: Request,
             token_field: Annotated[str | None, Form(alias="token")] = None,

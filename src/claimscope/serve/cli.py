@@ -61,8 +61,11 @@ def serve(
     _check_listen(host, port)
     typer.echo(f"claimscope serving {db} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
                err=True)
+    from claimscope.serve.limits import MAX_HEAD_BYTES, LimitedHttpToolsProtocol
+
     uvicorn.run(target, host=host, port=port, log_level="warning", server_header=False,
-                access_log=False, **kwargs)
+                access_log=False, http=LimitedHttpToolsProtocol,
+                h11_max_incomplete_event_size=MAX_HEAD_BYTES, **kwargs)
 
 
 # standalone (tests, `python -m`): a one-command app runs `serve` directly; `claimscope serve`

@@ -38,8 +38,16 @@ def _public(addr: str) -> bool:
                                  or ip.is_link_local or ip.is_reserved or ip.is_unspecified)
 
 
+def _link_local(addr: str) -> bool:
+    ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_link_local
+
+
 def resolve(host: str, port: int, allow_private: bool) -> str:
-    """The address to connect to; IngestError if none is allowed."""
+    """The address to connect to; IngestError if none is allowed. Link-local addresses
+    (169.254.0.0/16, fe80::/10: cloud metadata services) are refused even with allow_private."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -47,6 +55,10 @@ def resolve(host: str, port: int, allow_private: bool) -> str:
     addrs = [info[4][0] for info in infos]
     if not addrs:
         raise IngestError(f"cannot resolve host {host!r}")
+    metadata = [a for a in addrs if _link_local(a)]
+    if metadata:
+        raise IngestError(f"refusing {host!r}: it resolves to a link-local address ({metadata[0]}, "
+                          "where cloud metadata services live); this is never allowed")
     if not allow_private:
         bad = [a for a in addrs if not _public(a)]
         if bad:
@@ -77,8 +89,12 @@ def fetch_url(url: str, allow_private: bool = False, timeout: float = TIMEOUT,
 
     from claimscope.read import _looks_html
 
-    with httpx.Client(follow_redirects=False, timeout=timeout, transport=transport,
-                      headers={"User-Agent": "claimscope/0.1"}) as client:
+    from claimscope.deadline import total_deadline
+
+    timed_out = IngestError(f"timed out: no complete response within {timeout:g} s")
+    with total_deadline(timeout) as deadline, httpx.Client(
+            follow_redirects=False, timeout=timeout, transport=transport,
+            headers={"User-Agent": "claimscope/0.1"}) as client:
         for _ in range(MAX_REDIRECTS + 1):
             scheme, host, port = check_url(url)
             addr = resolve(host, port, allow_private)
@@ -88,7 +104,7 @@ def fetch_url(url: str, allow_private: bool = False, timeout: float = TIMEOUT,
             host_header = parts.netloc.rsplit("@", 1)[-1]
             try:
                 with client.stream("GET", pinned, headers={"Host": host_header},
-                                   extensions={"sni_hostname": host}) as resp:
+                                   extensions={"sni_hostname": host, "trace": deadline.trace}) as resp:
                     if resp.is_redirect:
                         location = resp.headers.get("location")
                         if not location:
@@ -104,9 +120,13 @@ def fetch_url(url: str, allow_private: bool = False, timeout: float = TIMEOUT,
                             raise IngestError(f"too large: more than {max_bytes:,} bytes")
                     ctype = resp.headers.get("content-type", "").lower()
             except httpx.TimeoutException:
-                raise IngestError(f"timed out after {timeout:g} s") from None
+                raise timed_out from None
             except httpx.HTTPError as exc:
+                if deadline.expired.is_set():
+                    raise timed_out from None
                 raise IngestError(f"request failed: {exc.__class__.__name__}: {exc}") from None
+            if deadline.expired.is_set():  # the shutdown may have looked like the end of the body
+                raise timed_out
             data = buf.getvalue()
             html = "html" in ctype or _looks_html(data)
             return RawDocument(url, data=data, media_type="text/html" if html else "text/plain",

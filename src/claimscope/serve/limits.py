@@ -1,0 +1,127 @@
+"""Limits that hold before the application sees a request (docs/reliability.md).
+
+- `IngestBodyGuard` (ASGI): on the ingest routes, a wrong `X-Claimscope-Token` header or a
+  declared body over the cap is refused before a byte of the body is read; any other body is
+  read into memory only up to the cap, so every multipart part is capped too (Starlette alone
+  spools file parts of any size to disk).
+- `LimitedHttpToolsProtocol` (uvicorn): the request line plus headers may not exceed
+  MAX_HEAD_BYTES (431) nor take longer than HEAD_TIMEOUT to arrive. httptools accumulates a
+  header value by repeated bytes concatenation on the event loop, so a 40 MB header stalled
+  every other request for seconds.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from claimscope.serve.ingest import MAX_BYTES, token_ok
+
+MAX_BODY = MAX_BYTES + 256 * 1024  # the 10 MB document plus the form's other fields and framing
+MAX_HEAD_BYTES = 64 * 1024
+HEAD_TIMEOUT = 20.0
+INGEST_PATHS = frozenset({"/api/ingest", "/ingest"})
+
+
+class IngestBodyGuard:
+    def __init__(self, app, token: str | None):
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in INGEST_PATHS:
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        given = headers.get(b"x-claimscope-token")
+        if given is not None and not token_ok(self.token, given.decode("latin-1")):
+            return await _refuse(scope, send, 401, "missing or wrong token")
+        try:
+            declared = int(headers.get(b"content-length", b"0"))
+        except ValueError:
+            return await _refuse(scope, send, 400, "invalid Content-Length")
+        if declared > MAX_BODY:
+            return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body += message.get("body", b"")
+            if len(body) > MAX_BODY:
+                return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()  # the app waits for a disconnect once the body is read
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+
+async def _refuse(scope, send, status: int, message: str) -> None:
+    import json
+
+    if scope["path"].startswith("/api/"):
+        body, ctype = json.dumps({"detail": message}).encode(), b"application/json"
+    else:
+        body, ctype = f"{status}: {message}".encode(), b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a size and time limit on each request's head."""
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._head_bytes = 0
+        self._in_head = True
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_lost(self, exc) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            if self._head_timer is None:  # the clock starts with the request's first byte
+                self._head_timer = asyncio.get_running_loop().call_later(HEAD_TIMEOUT, self._head_timed_out)
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._reject(431, b"Request Header Fields Too Large")
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._cancel_head_timer()
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head, self._head_bytes = True, 0  # the next request on this connection
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._in_head:
+            self._reject(408, b"Request Timeout")
+
+    def _reject(self, status: int, reason: bytes) -> None:
+        self._in_head = False
+        if not self.transport.is_closing():
+            body = reason + b"\n"
+            self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain\r\ncontent-length: %d\r\n"
+                                 b"connection: close\r\n\r\n%s" % (status, reason, len(body), body))
+            self.transport.close()
