@@ -191,8 +191,9 @@ def _extract_html(html: str | bytes) -> tuple[str, dict]:
     return result["text"], meta
 
 
-def extract(raw: RawDocument, patterns: list[BoilerplatePattern]) -> Document:
-    """Raises ValueError with a one-line reason when nothing usable is left."""
+def extract(raw: RawDocument, patterns: list[BoilerplatePattern], max_lines: int | None = None) -> Document:
+    """Raises ValueError with a one-line reason when nothing usable is left, or when the text
+    has more than `max_lines` lines (checked first: cleaning and segmenting cost per line)."""
     meta: dict = {}
     if raw.media_type == "text/html":
         html = raw.text if raw.text is not None else raw.data
@@ -201,6 +202,8 @@ def extract(raw: RawDocument, patterns: list[BoilerplatePattern]) -> Document:
         body = raw.text if raw.text is not None else decode(raw.data or b"")
         if not body.strip():
             raise ValueError("empty document (no text)" if not body else "whitespace only")
+    if max_lines is not None and (lines := body.count("\n") + 1) > max_lines:
+        raise ValueError(f"too many lines: {lines:,} > limit {max_lines:,}")
     text, removed = clean_text(body, patterns)
     if not text.strip():
         raise ValueError("no text left after removing boilerplate")

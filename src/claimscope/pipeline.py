@@ -29,9 +29,11 @@ class PipelineConfig:
     combine: str = "both"  # rules, model or both
     read: ReadOptions = field(default_factory=ReadOptions)
     # amplification guards (docs/reliability.md): the parser's cost grows with sentence length
-    # and the per-document work with the number of sentences; beyond these a document fails
+    # and the per-document work with the number of lines and sentences; beyond these a
+    # document fails with the reason
     max_sentence_chars: int = 10_000
     max_sentences: int = 50_000
+    max_lines: int = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class Pipeline:
         """ValueError for documents whose sentences would make the parser run for minutes."""
         limit, most = self.config.max_sentence_chars, self.config.max_sentences
         if len(doc.sentences) > most:
-            raise ValueError(f"too many sentences or lines: {len(doc.sentences):,} > limit {most:,}")
+            raise ValueError(f"too many sentences: {len(doc.sentences):,} > limit {most:,}")
         longest = max(doc.sentences, key=lambda s: s.end - s.start, default=None)
         if longest is not None and longest.end - longest.start > limit:
             raise ValueError(f"sentence {longest.id} is {longest.end - longest.start:,} characters long "
@@ -77,7 +79,7 @@ class Pipeline:
         return doc
 
     def extract(self, raw: RawDocument) -> Document:
-        return extract(raw, self.boilerplate)
+        return extract(raw, self.boilerplate, self.config.max_lines)
 
     def analyze(self, raw: RawDocument) -> Document:
         return self.complete(self.extract(raw))

@@ -85,13 +85,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 text without a BOM, else None. In UTF-16 text of alphabetic scripts (Latin,
     Cyrillic, Greek, ...) nearly every code unit is below U+2000, so one byte of each pair is
-    < 0x20; in UTF-8 or legacy text those bytes are letters. The decoded text must then be free
-    of control characters. (CJK UTF-16 without a BOM is not detected.)"""
+    < 0x20, and spaces, digits and punctuation make some of those bytes NUL; in UTF-8 or legacy
+    text those bytes are letters and never NUL. The decoded text must then be free of control
+    characters. (CJK UTF-16 without a BOM is not detected.)"""
     head = data[:65536]
     if len(data) % 2 or len(head) < 8:
         return None
     for high, encoding in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
-        if sum(b < 0x20 for b in high) < 0.9 * len(high):
+        if 0 not in high or sum(b < 0x20 for b in high) < 0.9 * len(high):
             continue
         try:
             text = data.decode(encoding)
@@ -240,6 +241,34 @@ def _http_headers(record):
     return StatusAndHeadersParser([], verify=False).parse(io.BytesIO(bytes(head)))
 
 
+def _warc_record(record, path: Path, n: int, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+    """The document in one WARC record, a Failure, or nothing (not an HTML response)."""
+    if record.rec_type != "response":
+        return
+    uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
+    if not uri.startswith(("http:", "https:")):
+        return
+    record.http_headers = _http_headers(record)
+    if record.http_headers is None:
+        yield Failure(uri, "read", f"WARC record's HTTP headers exceed {MAX_HTTP_HEADER:,} bytes")
+        return
+    ctype = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in ctype.lower():
+        return
+    data = record.content_stream().read(opts.max_bytes + 1)
+    if len(data) > opts.max_bytes:
+        yield Failure(uri, "read", f"too large: > limit {opts.max_bytes:,} bytes")
+        return
+    # the record's reader counts down its declared Content-Length: bytes still
+    # owed after the payload ran out mean the archive was cut inside this record
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        yield Failure(uri, "read", f"truncated WARC record ({missing:,} bytes missing)")
+        return
+    meta = {"url": uri}
+    yield RawDocument(uri, data=data, media_type="text/html", meta=meta)
+
+
 def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -254,30 +283,12 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
                 if not record.format.startswith("warc"):
                     yield Failure(str(path), "read", "not a WARC file (no WARC record header)")
                     return
-                if record.rec_type != "response":
-                    continue
-                uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
-                if not uri.startswith(("http:", "https:")):
-                    continue
-                record.http_headers = _http_headers(record)
-                if record.http_headers is None:
-                    yield Failure(uri, "read", f"WARC record's HTTP headers exceed {MAX_HTTP_HEADER:,} bytes")
-                    continue
-                ctype = record.http_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
-                    continue
-                data = record.content_stream().read(opts.max_bytes + 1)
-                if len(data) > opts.max_bytes:
-                    yield Failure(uri, "read", f"too large: > limit {opts.max_bytes:,} bytes")
-                    continue
-                # the record's reader counts down its declared Content-Length: bytes still
-                # owed after the payload ran out mean the archive was cut inside this record
-                missing = getattr(record.raw_stream, "limit", 0)
-                if missing:
-                    yield Failure(uri, "read", f"truncated WARC record ({missing:,} bytes missing)")
-                    continue
-                meta = {"url": uri}
-                yield RawDocument(uri, data=data, media_type="text/html", meta=meta)
+                try:
+                    yield from _warc_record(record, path, n, opts)
+                except Exception as exc:  # noqa: BLE001 - warcio raises bare Exceptions
+                    yield Failure(f"{path}#{n}", "read", f"truncated or malformed WARC record: "
+                                  f"{str(exc) or exc.__class__.__name__}")
+                    return
             if n == 0:
                 yield Failure(str(path), "read", "not a WARC file (no records)")
             elif records.offset < size:

@@ -3,7 +3,8 @@
 - `IngestBodyGuard` (ASGI): on the ingest routes, a wrong `X-Claimscope-Token` header or a
   declared body over the cap is refused before a byte of the body is read; any other body is
   read into memory only up to the cap, so every multipart part is capped too (Starlette alone
-  spools file parts of any size to disk).
+  spools file parts of any size to disk), and the body must arrive within BODY_TIMEOUT (408):
+  reading it holds no thread, and a client trickling it cannot hold memory for long.
 - `LimitedHttpToolsProtocol` (uvicorn): the request line plus headers may not exceed
   MAX_HEAD_BYTES (431) nor take longer than HEAD_TIMEOUT to arrive. httptools accumulates a
   header value by repeated bytes concatenation on the event loop, so a 40 MB header stalled
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import asyncio
 
+import anyio
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from claimscope.serve.ingest import MAX_BYTES, token_ok
 
 MAX_BODY = MAX_BYTES + 256 * 1024  # the 10 MB document plus the form's other fields and framing
 MAX_HEAD_BYTES = 64 * 1024
-HEAD_TIMEOUT = 20.0
+HEAD_TIMEOUT = 10.0  # seconds from a request's first byte to the end of its headers
+BODY_TIMEOUT = 30.0  # seconds to receive an ingest body
 INGEST_PATHS = frozenset({"/api/ingest", "/ingest"})
 
 
@@ -42,15 +45,18 @@ class IngestBodyGuard:
         if declared > MAX_BODY:
             return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
         body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            body += message.get("body", b"")
-            if len(body) > MAX_BODY:
-                return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
-            if not message.get("more_body"):
-                break
+        with anyio.move_on_after(BODY_TIMEOUT) as timer:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                body += message.get("body", b"")
+                if len(body) > MAX_BODY:
+                    return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
+                if not message.get("more_body"):
+                    break
+        if timer.cancelled_caught:
+            return await _refuse(scope, send, 408, f"request body not received within {BODY_TIMEOUT:g} s")
         replayed = False
 
         async def replay():
