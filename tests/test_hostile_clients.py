@@ -341,3 +341,11 @@ def test_hostile_heads_against_claimscope_serve(tmp_path):
     assert slowest < 0.5, slowest
     assert replies and all(r.startswith(b"HTTP/1.1 431") or r == b"" for r in replies), replies
     assert any(r.startswith(b"HTTP/1.1 431") for r in replies)
+
+
+def test_large_body_right_after_a_small_head_is_not_taken_for_a_big_head(server):
+    """Body bytes that arrive in the same read as the end of the head do not count as head."""
+    base, _ = server
+    text = "The Council condemned the arrests in Minsk.\n" + " " * 5_000_000 + "\nIt demanded their release."
+    r = httpx.post(base + "/api/ingest", data={"text": text}, headers={"X-Claimscope-Token": TOKEN}, timeout=60)
+    assert r.status_code == 200, r.text[:300]

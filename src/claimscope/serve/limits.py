@@ -82,12 +82,17 @@ async def _refuse(scope, send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _ends_head(data: bytes) -> bool:
+    return b"\r\n\r\n" in data or b"\n\n" in data
+
+
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a size and time limit on each request's head."""
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._head_bytes = 0
+        self._tail = b""
         self._in_head = True
         self._head_timer: asyncio.TimerHandle | None = None
 
@@ -104,10 +109,14 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self._in_head:
             if self._head_timer is None:  # the clock starts with the request's first byte
                 self._head_timer = asyncio.get_running_loop().call_later(HEAD_TIMEOUT, self._head_timed_out)
-            self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
+            allowed = MAX_HEAD_BYTES - self._head_bytes
+            # a chunk may hold the end of the head and the start of the body: only bytes
+            # before the blank line that ends the head count
+            if len(data) > allowed and not _ends_head(self._tail + data[:allowed]):
                 self._reject(431, b"Request Header Fields Too Large")
                 return
+            self._head_bytes += len(data)
+            self._tail = data[-3:]
         super().data_received(data)
 
     def on_headers_complete(self) -> None:
@@ -117,7 +126,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        self._in_head, self._head_bytes = True, 0  # the next request on this connection
+        self._in_head, self._head_bytes, self._tail = True, 0, b""  # the next request on this connection
 
     def _head_timed_out(self) -> None:
         self._head_timer = None
