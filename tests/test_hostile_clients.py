@@ -3,6 +3,7 @@ slow and oversized uploads, the token checked before the body, hostile request h
 uvicorn serving the app (in a thread, or the real `claimscope serve` process)."""
 from __future__ import annotations
 
+import importlib.util
 import socket
 import subprocess
 import sys
@@ -29,50 +30,10 @@ from claimscope.store import Store  # noqa: E402
 TOKEN = "hostile-test-token-42"
 CLAIMSCOPE = Path(sys.executable).parent / "claimscope"
 
-
-class SlowLoris:
-    """A local server that never finishes: it trickles its response head ("head") or, after a
-    complete head, its body ("body"), one byte per `interval` seconds."""
-
-    def __init__(self, mode: str, interval: float = 0.1):
-        self.mode, self.interval = mode, interval
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.stop = threading.Event()
-        self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/slow"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
-
-    def _trickle(self, conn: socket.socket) -> None:
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
-        try:
-            conn.recv(65536)
-            if self.mode == "body":
-                conn.sendall(head)
-            data = head if self.mode == "head" else b"The Council spoke. " * 10_000
-            for byte in data:
-                if self.stop.wait(self.interval):
-                    break
-                conn.sendall(bytes([byte]))
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
+_spec = importlib.util.spec_from_file_location("hostile", Path(__file__).resolve().parents[1] / "scripts" / "hostile.py")
+hostile = sys.modules.setdefault("hostile", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(hostile)
+SlowLoris = hostile.SlowLoris
 
 
 @pytest.fixture(params=["head", "body"])
