@@ -172,3 +172,138 @@ def http_server():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+# ---------------------------------------------------------------- a throw-away PostgreSQL server
+
+def _pg_bindir() -> Path | None:
+    """Directory of initdb/pg_ctl: Debian's /usr/lib/postgresql/<version>/bin (newest), or PATH."""
+    import shutil
+
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class PgCluster:
+    """A PostgreSQL cluster initdb'd in a temp dir, listening on a Unix socket there only.
+    PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user."""
+
+    def __init__(self, bindir: Path):
+        import pwd
+        import shutil
+        import tempfile
+
+        self.bindir = bindir
+        self.dir = Path(tempfile.mkdtemp(prefix="cs-pg-"))  # short: the socket path is limited
+        self.data = self.dir / "data"
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                raise RuntimeError("running as root and there is no `postgres` user to run the server as")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.as_user = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups"]
+        self.user = "postgres" if self.as_user else None
+        self._run("initdb", "-D", self.data, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+                  "-U", "postgres", timeout=120)
+        options = (f"-k {self.dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
+                   " -c full_page_writes=off -c max_connections=200")
+        self._run("pg_ctl", "-D", self.data, "-w", "-t", "60", "-o", options, "-l", self.dir / "log", "start",
+                  timeout=90)
+
+    def _run(self, tool: str, *args, timeout: float) -> None:
+        cmd = [*self.as_user, str(self.bindir / tool), *map(str, args)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+        if proc.returncode != 0:
+            log = (self.dir / "log").read_text(errors="replace") if (self.dir / "log").exists() else ""
+            raise RuntimeError(f"{tool} failed ({proc.returncode}): {proc.stderr.strip()}\n{log[-2000:]}")
+
+    def url(self, dbname: str = "postgres", user: str = "postgres") -> str:
+        return f"postgresql://{user}@/{dbname}?host={self.dir}"
+
+    def admin(self):
+        import psycopg
+
+        return psycopg.connect(self.url(), autocommit=True)
+
+    def create_database(self) -> str:
+        """A new empty database; its URL."""
+        import uuid
+
+        name = "t_" + uuid.uuid4().hex[:12]
+        with self.admin() as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        from urllib.parse import urlsplit
+
+        name = urlsplit(url).path.lstrip("/")
+        with self.admin() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def stop(self) -> None:
+        import shutil
+
+        try:
+            self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", timeout=60)
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A running throw-away PostgreSQL server (skips when the binaries are missing, unless
+    CLAIMSCOPE_REQUIRE_PG=1, as in CI, where that is a failure)."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        reason = ("PostgreSQL server binaries not found (Debian: apt-get install postgresql, or "
+                  "scripts/system-deps.sh)")
+        if os.environ.get("CLAIMSCOPE_REQUIRE_PG") == "1":
+            pytest.fail(reason + " and CLAIMSCOPE_REQUIRE_PG=1")
+        pytest.skip(reason)
+    cluster = PgCluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster):
+    """A fresh, empty database on the test server; dropped afterwards."""
+    url = pg_cluster.create_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+def copy_store(source: str | Path, target: str) -> str:
+    """Every document of one store into another (e.g. a built SQLite store into PostgreSQL)."""
+    from claimscope.serialize import from_analysis
+    from claimscope.store import Store, iter_analyses, open_reader
+
+    reader = open_reader(source)
+    docs = [from_analysis(a) for a in iter_analyses(reader)]
+    reader.close()
+    with Store(target) as store:
+        store.add_many(docs)
+    return target
+
+
+@pytest.fixture(scope="session")
+def store_copier():
+    """`copy_store(source, target)`: every document of one store into another."""
+    return copy_store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path) -> str:
+    """Where a test's store lives: a SQLite file, then a PostgreSQL database (both backends)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")

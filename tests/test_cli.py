@@ -1,16 +1,18 @@
 """The `claimscope` command: bad input batches, reruns, output formats, export, show, stats,
-help texts and exit codes."""
+help texts and exit codes. Commands that use the store run on both backends (`db_target`:
+a SQLite file, then a database on the throw-away PostgreSQL server)."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from claimscope.db import connect
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
@@ -22,7 +24,7 @@ MALFORMED_HTML = ("<html><head><title>Broken page</title><body><div><p>The Counc
 
 
 def _table(db, table: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         return [tuple(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
     finally:
@@ -30,7 +32,7 @@ def _table(db, table: str) -> list[tuple]:
 
 
 def _count(db, table: str) -> int:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
@@ -68,10 +70,10 @@ def bad(tmp_path, http_server):
     ]
 
 
-def test_bad_inputs_in_one_batch(tmp_path, good, bad, claimscope_proc):
+def test_bad_inputs_in_one_batch(tmp_path, good, bad, claimscope_proc, db_target):
     malformed = tmp_path / "malformed.html"
     malformed.write_text(MALFORMED_HTML, "utf-8")
-    db = tmp_path / "batch.db"
+    db = db_target
     inputs = [good[0], *[b for b, _ in bad], malformed, good[1]]
     proc = claimscope_proc("analyze", *inputs, "--db", db)
     err = proc.stderr.decode()
@@ -84,7 +86,7 @@ def test_bad_inputs_in_one_batch(tmp_path, good, bad, claimscope_proc):
         assert needle.lower() in reason_line.lower(), reason_line
         assert str(source) in failures, f"no failures row for {source}"
         assert needle.lower() in failures[str(source)][1].lower()
-    stored = {r[0] for r in sqlite3.connect(db).execute("SELECT source FROM documents")}
+    stored = {r[0] for r in connect(db).execute("SELECT source FROM documents")}
     assert {str(good[0]), str(good[1])} <= stored
     # malformed HTML is either analysed or a failure with a reason — never a crash
     assert str(malformed) in stored or str(malformed) in failures
@@ -101,8 +103,8 @@ def test_malformed_html_is_analysed(tmp_path, cli):
     assert "The Council condemned the arrest of journalists in Minsk" in text
 
 
-def test_second_run_with_bad_inputs_leaves_rows_untouched(tmp_path, cli, good, bad):
-    db = tmp_path / "keep.db"
+def test_second_run_with_bad_inputs_leaves_rows_untouched(db_target, cli, good, bad):
+    db = db_target
     first = cli("analyze", *good, "--db", db)
     assert first.exit_code == 0, first.output
     before = {t: _table(db, t) for t in ("documents", "sentences", "removed")}
@@ -113,8 +115,8 @@ def test_second_run_with_bad_inputs_leaves_rows_untouched(tmp_path, cli, good, b
     assert _count(db, "failures") == len(bad)
 
 
-def test_rerun_adds_nothing_twice(tmp_path, cli, good, bad):
-    db = tmp_path / "rerun.db"
+def test_rerun_adds_nothing_twice(db_target, cli, good, bad):
+    db = db_target
     inputs = [*good, *[b for b, _ in bad]]
     assert cli("analyze", *inputs, "--db", db).exit_code == 1
     docs, sents, fails = _table(db, "documents"), _count(db, "sentences"), _table(db, "failures")
@@ -127,14 +129,16 @@ def test_rerun_adds_nothing_twice(tmp_path, cli, good, bad):
     assert all(r[6] == 2 for r in again)  # count incremented
 
 
-def test_replace_flag(tmp_path, cli, good):
-    db = tmp_path / "r.db"
+def test_replace_flag(db_target, cli, good):
+    db = db_target
     cli("analyze", *good, "--db", db)
-    added = {r[0]: r[1] for r in sqlite3.connect(db).execute("SELECT id, rowid FROM documents")}
+    added = {r[0]: r[1] for r in connect(db).execute("SELECT id, rowid FROM documents")}
     result = cli("analyze", *good, "--db", db, "--replace")
     assert result.exit_code == 0 and "2 stored" in result.stderr
-    assert _count(db, "documents") == 2 and _count(db, "documents_fts") == 2
-    assert set(added) == {r[0] for r in sqlite3.connect(db).execute("SELECT id FROM documents")}
+    assert _count(db, "documents") == 2
+    if not db.startswith("postgresql:"):
+        assert _count(db, "documents_fts") == 2
+    assert set(added) == {r[0] for r in connect(db).execute("SELECT id FROM documents")}
 
 
 # ---------------------------------------------------------------- output formats
@@ -189,8 +193,8 @@ def test_quiet_and_summary(tmp_path, good, cli):
 # ---------------------------------------------------------------- export / show / stats
 
 @pytest.fixture()
-def filled_db(tmp_path, cli):
-    db = tmp_path / "seeds.db"
+def filled_db(tmp_path, cli, db_target):
+    db = db_target
     result = cli("analyze", *sorted(SEEDS.glob("*.txt")), tmp_path / "missing.txt", "--db", db)
     assert result.exit_code == 1
     return db
@@ -238,12 +242,12 @@ def test_export_parquet(filled_db, cli, tmp_path):
                "--out", entities).exit_code == 0
 
 
-def test_export_parquet_events_even_when_empty(tmp_path, cli, good):
+def test_export_parquet_events_even_when_empty(tmp_path, cli, good, db_target):
     import pyarrow.parquet as pq
 
     from claimscope.export import EVENT_COLUMNS
 
-    db = tmp_path / "plain.db"
+    db = db_target
     cli("analyze", good[0], "--db", db)
     out = tmp_path / "events.parquet"
     result = cli("export", "--db", db, "--format", "parquet", "--table", "events", "--out", out)
@@ -262,7 +266,7 @@ def test_export_usage_errors(filled_db, cli):
 
 
 def test_show_prefix(filled_db, cli):
-    doc_id = sqlite3.connect(filled_db).execute(
+    doc_id = connect(filled_db).execute(
         "SELECT id FROM documents WHERE title = 'Russia has occupied Belarus'").fetchone()[0]
     result = cli("show", doc_id[:8], "--db", filled_db)
     assert result.exit_code == 0, result.output

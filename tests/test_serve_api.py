@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import threading
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from claimscope.serve.app import create_app  # noqa: E402
 from claimscope.serve.highlight import segments  # noqa: E402
 from claimscope.serve.ingest import IngestError, check_url, fetch_url, token_ok  # noqa: E402
 from claimscope.serve.sample import sample_documents  # noqa: E402
+from claimscope.db import connect  # noqa: E402
 from claimscope.serialize import to_analysis  # noqa: E402
 from claimscope.store import Store  # noqa: E402
 
@@ -41,19 +41,33 @@ def build_db(path: Path, corpus: bool = True) -> Path:
 
 
 @pytest.fixture(scope="module")
-def db_path(tmp_path_factory) -> Path:
+def sqlite_db(tmp_path_factory) -> Path:
     return build_db(tmp_path_factory.mktemp("serve") / "serve.db")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_path(request, sqlite_db, store_copier):
+    """The API's store on both backends (the PostgreSQL one a copy of the SQLite one)."""
+    if request.param == "sqlite":
+        yield sqlite_db
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = store_copier(sqlite_db, cluster.create_database())
+    yield url
+    cluster.drop_database(url)
 
 
 @pytest.fixture(scope="module")
 def client(db_path) -> TestClient:
-    return TestClient(create_app(db_path))
+    with TestClient(create_app(db_path)) as client:  # the lifespan closes the connections
+        yield client
 
 
 @pytest.fixture()
-def ingest_client(tmp_path) -> TestClient:
-    path = build_db(tmp_path / "ingest.db", corpus=False)
-    return TestClient(create_app(path, allow_ingest=True, token=TOKEN))
+def ingest_client(db_target) -> TestClient:
+    path = build_db(db_target, corpus=False)
+    with TestClient(create_app(path, allow_ingest=True, token=TOKEN)) as client:
+        yield client
 
 
 SAMPLE = {d.title: d for d in sample_documents()}
@@ -154,14 +168,14 @@ def test_events_bad_params_are_422(client, params):
 
 
 def test_events_filters_are_parameterised(client, db_path):
-    before = sqlite3.connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0]
+    before = connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0]
     for evil in ["' OR 1=1 --", "%", "_", "x'); DROP TABLE events; --", "\\"]:
         for key in ("actor", "recipient", "text", "doc"):
             r = client.get("/api/events", params={key: evil})
             assert r.status_code == 200
             if evil in ("%", "_", "\\", "' OR 1=1 --"):
                 assert r.json()["total"] < before  # LIKE wildcards are escaped
-    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0] == before
+    assert connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0] == before
 
 
 def test_events_download_csv_and_jsonl(client):
@@ -279,7 +293,7 @@ def test_segments_cover_text_exactly():
 
 def test_read_only_by_default(client, db_path):
     db = client.app.state.db
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(Exception, match="(?i)read-only|readonly"):
         db.conn().execute("DELETE FROM documents")
     with pytest.raises(PermissionError):
         db.add(sample_documents()[0])

@@ -48,7 +48,8 @@ ModelOpt = Annotated[Optional[Path], typer.Option(
     "--model", help="Trained trigger model (.npz) instead of the bundled one.", exists=True, dir_okay=False)]
 CombineOpt = Annotated[str, typer.Option(
     "--combine", help="Event candidates from: rules, model or both.")]
-DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database.")]
+DB_HELP = "SQLite database file, or a PostgreSQL URL postgresql://user@host:port/dbname."
+DbOpt = Annotated[str, typer.Option("--db", help=DB_HELP)]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 def _pipeline(kb, boilerplate, triggers, nlp=None, model=None, combine="both", **read_opts):
@@ -76,8 +77,8 @@ def analyze(
         help="Files, directories, globs, URLs, JSONL or WARC files; '-' reads stdin.")],
     fmt: Annotated[Optional[str], typer.Option(
         "--format", "-f", help="Print analyses to stdout: json or jsonl (then --db is optional).")] = None,
-    db: Annotated[Optional[Path], typer.Option(
-        "--db", help="SQLite database to write (default claimscope.db when no --format).")] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help=DB_HELP + " Written to (default claimscope.db when no --format).")] = None,
     replace: Annotated[bool, typer.Option(help="Re-analyse documents already stored.")] = False,
     max_bytes: Annotated[int, typer.Option(help="Per-document size limit in bytes.")] = 10 * 1024 * 1024,
     timeout: Annotated[float, typer.Option(help="URL fetch timeout in seconds.")] = 10.0,
@@ -86,7 +87,7 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Analyse documents: print schema-valid analyses and/or store them in SQLite.
+    """Analyse documents: print schema-valid analyses and/or store them (SQLite or PostgreSQL).
 
     Exit code 0 when every document was analysed, 1 when any failed (each failure is listed
     with its reason), 2 on a usage or data-file error.
@@ -99,7 +100,7 @@ def analyze(
     if fmt not in (None, "json", "jsonl"):
         raise typer.BadParameter("must be json or jsonl", param_hint="--format")
     if fmt is None and db is None:
-        db = Path("claimscope.db")
+        db = "claimscope.db"
     pipeline = _pipeline(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes, url_timeout=timeout)
     # the store is opened on the first analysed document: a batch of missing inputs must not
     # leave an empty database behind (its failures go to an existing database only)
@@ -120,7 +121,7 @@ def analyze(
                             transient=True)
         task = progress.add_task("analysing", total=None)
         progress.start()
-    if db and db.exists():  # opened now so that stored documents can be skipped
+    if db and _db_exists(db):  # opened now so that stored documents can be skipped
         store = Store(db)
     try:
         # without --replace or printed output, stored documents are skipped before analysis
@@ -153,7 +154,7 @@ def analyze(
     finally:
         if progress:
             progress.stop()
-        if store is None and db and db.exists() and failures:
+        if store is None and db and _db_exists(db) and failures:
             store = Store(db)
             for failure in failures:
                 store.add_failure(failure)
@@ -164,7 +165,7 @@ def analyze(
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     if not quiet:
         _err(_summary(counts, types, len(entity_ids), failures, warnings,
-                      db if store else None, db if db and not store and not db.exists() else None))
+                      db if store else None, db if db and not store and not _db_exists(db) else None))
     raise typer.Exit(1 if failures else 0)
 
 
@@ -189,10 +190,20 @@ def _store_and_print(doc, store, replace: bool, fmt: str | None, counts: Counter
     return analysis if fmt == "json" else None
 
 
+def _db_exists(db: str) -> bool:
+    """A PostgreSQL database always 'exists' (claimscope never creates one); a file may not."""
+    from claimscope.db import is_url
+
+    return is_url(db) or Path(db).exists()
+
+
 def _summary(counts: Counter, types: Counter, distinct_entities: int, failures: list,
-             warnings: list[str], db: Path | None, not_created: Path | None) -> str:
+             warnings: list[str], db: str | None, not_created: str | None) -> str:
+    from claimscope.db import describe
+
     lines = [f"documents: {counts['documents']}"
-             + (f" ({counts['stored']} stored, {counts['already stored']} already in {db})" if db else "")
+             + (f" ({counts['stored']} stored, {counts['already stored']} already in {describe(db)})"
+                if db else "")
              + (f" (nothing to store: {not_created} not created)" if not_created else ""),
              f"sentences: {counts['sentences']}   entities: {distinct_entities} distinct "
              f"({counts['entities']} in documents)   time expressions: {counts['times']}   "
@@ -207,7 +218,7 @@ def _summary(counts: Counter, types: Counter, distinct_entities: int, failures: 
 
 @app.command(epilog="Example: claimscope export --db claimscope.db --format csv --out events.csv")
 def export(
-    db: DbOpt = Path("claimscope.db"),
+    db: DbOpt = "claimscope.db",
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
     table: Annotated[str, typer.Option(
         help="analyses (jsonl only), events, documents, entities or failures.")] = "",
@@ -241,18 +252,16 @@ _RECORD_NAMES = {"analyses": ("analyses", "analysis"), "events": ("events", "eve
                  "failures": ("failures", "failure")}
 
 
-def _open_db(db: Path):
-    from claimscope.store import connect
+def _open_db(db: str):
+    from claimscope.store import open_reader
 
-    if not db.exists():
-        raise ClaimscopeError(f"no database at {db} (run `claimscope analyze … --db {db}` first)")
-    return connect(db, read_only=True)
+    return open_reader(db)
 
 
 @app.command(epilog="Example: claimscope show 3f2a9c --db claimscope.db")
 def show(
     doc_id: Annotated[str, typer.Argument(help="Document id or a unique prefix of it.")],
-    db: DbOpt = Path("claimscope.db"),
+    db: DbOpt = "claimscope.db",
     as_json: Annotated[bool, typer.Option("--json", help="Print the stored analysis as JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -303,7 +312,7 @@ def _clip(text: str, width: int) -> str:
 @app.command("list", epilog="Example: claimscope list --db claimscope.db --from 2022-02-01 --sort title\n\n"
                              "Example: claimscope list --site belsat.eu --json")
 def list_command(
-    db: DbOpt = Path("claimscope.db"),
+    db: DbOpt = "claimscope.db",
     q: Annotated[Optional[str], typer.Option("--q", help="Full-text search (all words).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Only documents of this site.")] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language (ISO 639-1).")] = None,
@@ -341,7 +350,7 @@ def list_command(
 @app.command(epilog='Example: claimscope search "political prisoners" --db claimscope.db')
 def search(
     text: Annotated[str, typer.Argument(help="Words to find (all of them, in any order).")],
-    db: DbOpt = Path("claimscope.db"),
+    db: DbOpt = "claimscope.db",
     limit: Annotated[int, typer.Option(help="At most this many documents.", min=1)] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON.")] = False,
     debug: DebugOpt = False,
@@ -369,7 +378,7 @@ def search(
 
 @app.command(epilog="Example: claimscope stats --db claimscope.db")
 def stats(
-    db: DbOpt = Path("claimscope.db"),
+    db: DbOpt = "claimscope.db",
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -433,6 +442,46 @@ def train_command(
 
     summary = train(list(gold), out, Pipeline(PipelineConfig(nlp=nlp, model=None)), c=c)
     typer.echo(json.dumps(summary, indent=2))
+
+
+db_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                     help="The store's schema: version, upgrade.",
+                     epilog="Example: claimscope db upgrade --db claimscope.db")
+
+
+@db_app.command("upgrade", epilog="Example: claimscope db upgrade --db postgresql://claimscope@dbhost/claimscope")
+def db_upgrade(db: DbOpt = "claimscope.db", debug: DebugOpt = False) -> None:
+    """Apply pending schema migrations (creates the schema in an empty database). Refuses a
+    database whose schema is newer than this claimscope."""
+    from claimscope.db import connect, describe, retrying
+    from claimscope.migrations import LATEST, current_version, upgrade
+
+    conn = connect(db, must_exist=True)
+    try:
+        before = current_version(conn)
+        applied = retrying(lambda: upgrade(conn))
+    finally:
+        conn.close()
+    for m in applied:
+        _err(f"applied migration {m.version}: {m.description}")
+    _err(f"{describe(db)}: schema version {LATEST}" + ("" if applied else " (already current)")
+         + (f", was {before}" if applied and before else ""))
+
+
+@db_app.command("version", epilog="Example: claimscope db version --db claimscope.db")
+def db_version(db: DbOpt = "claimscope.db", debug: DebugOpt = False) -> None:
+    """Print the database's schema version and the one this claimscope writes."""
+    from claimscope.db import connect
+    from claimscope.migrations import LATEST, current_version
+
+    conn = connect(db, read_only=True)
+    try:
+        typer.echo(f"database: {current_version(conn)}   claimscope: {LATEST}")
+    finally:
+        conn.close()
+
+
+app.add_typer(db_app, name="db")
 
 
 def _mount_subapps() -> None:

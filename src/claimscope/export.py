@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from claimscope.db import Connection
 from claimscope.store import iter_analyses
 
 EVENT_COLUMNS = [
@@ -32,19 +32,26 @@ TABLES = {
 EVENT_SELECT = """
 SELECT e.doc_id, e.id AS event_id, d.published, e.date, e.type, e.mode, e.actor_name AS actor,
        e.actor_id,
-       (SELECT group_concat(name, '; ') FROM event_roles r WHERE r.doc_id = e.doc_id
+       (SELECT {names} FROM event_roles r WHERE r.doc_id = e.doc_id
           AND r.event_id = e.id AND r.role = 'recipient') AS recipients,
-       (SELECT group_concat(coalesce(entity_id, ''), '; ') FROM event_roles r
+       (SELECT {ids} FROM event_roles r
           WHERE r.doc_id = e.doc_id AND r.event_id = e.id AND r.role = 'recipient') AS recipient_ids,
        (SELECT name FROM event_roles r WHERE r.doc_id = e.doc_id AND r.event_id = e.id
           AND r.role = 'object') AS object,
-       e.contexts, e.aux, e.trigger_text AS trigger, e.span_text AS sentence_text, e.span_start,
+       e.contexts, e.aux, e.trigger_text AS trigger,
+       substr(d.text, e.span_start + 1, e.span_end - e.span_start) AS sentence_text, e.span_start,
        e.span_end, e.confidence, d.source, d.title
 FROM events e JOIN documents d ON d.id = e.doc_id
 """
 
 
-def _flatten(row: sqlite3.Row) -> dict[str, Any]:
+def event_select(conn: Connection) -> str:
+    """EVENT_SELECT in the connection's dialect (the sentence is a slice of the document text)."""
+    g = conn.dialect.group_concat
+    return EVENT_SELECT.format(names=g("name"), ids=g("coalesce(entity_id, '')"))
+
+
+def flatten(row) -> dict[str, Any]:
     out = dict(row)
     for key in ("contexts", "aux"):
         if key in out and isinstance(out[key], str):
@@ -52,14 +59,14 @@ def _flatten(row: sqlite3.Row) -> dict[str, Any]:
     return out
 
 
-def event_rows(conn: sqlite3.Connection, where: str = "", params: Iterable[Any] = (),
+def event_rows(conn: Connection, where: str = "", params: Iterable[Any] = (),
                order: str = "d.published, e.doc_id, e.span_start") -> Iterator[dict[str, Any]]:
-    sql = EVENT_SELECT + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
+    sql = event_select(conn) + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
     for row in conn.execute(sql, tuple(params)):
-        yield _flatten(row)
+        yield flatten(row)
 
 
-def table_rows(conn: sqlite3.Connection, table: str) -> Iterator[dict[str, Any]]:
+def table_rows(conn: Connection, table: str) -> Iterator[dict[str, Any]]:
     if table == "events":
         yield from event_rows(conn)
         return
@@ -100,7 +107,7 @@ def write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
     return table.num_rows
 
 
-def export(conn: sqlite3.Connection, fmt: str, table: str, out: IO[str] | None, path: Path | None) -> int:
+def export(conn: Connection, fmt: str, table: str, out: IO[str] | None, path: Path | None) -> int:
     """Write the export; returns the number of records written."""
     if fmt == "jsonl":
         rows = iter_analyses(conn) if table == "analyses" else table_rows(conn, table)

@@ -1,112 +1,238 @@
-"""SQLite store: one row set per document, keyed by content hash, one transaction per document.
+"""The store: one row set per document, keyed by content hash, in SQLite (a path) or PostgreSQL
+(a `postgresql://` URL); the schema is claimscope.migrations.
 
-The full analysis JSON is kept in `documents.analysis` (the source of truth for `show`, export
-and the API); the other tables are its queryable projection. Failures are upserted on
-(source, stage, reason), so a rerun adds nothing twice.
+The analysis JSON is kept in `documents.analysis` (the source of truth for `show`, export
+and the API) in a compact form: the texts that are slices of the document (the document text
+itself, sentence texts, event sentence spans) are left out and put back on reading, so a long
+sentence is stored once however many events it has. The other tables are its queryable
+projection. Writes are "check and insert" in one transaction: `INSERT … ON CONFLICT (id) DO
+NOTHING` decides whether a document is new, so concurrent writers over overlapping inputs store
+each document exactly once; transient lock conflicts are retried with backoff (db.retrying).
+Failures are upserted on (source, stage, reason), so a rerun adds nothing twice.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from datetime import datetime, timezone
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from claimscope.db import Connection, connect, retrying
+from claimscope.migrations import LATEST, PG_TS_CHARS, pending, require_current, upgrade
 from claimscope.model import Document, Failure
 from claimscope.serialize import to_analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = LATEST
+AUX_BITS = {"negation": 1, "hypothetical": 2, "future": 4, "historical": 8}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-  rowid INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, url TEXT, title TEXT, site TEXT, author TEXT,
-  published TEXT, published_from TEXT NOT NULL, language TEXT, media_type TEXT,
-  text TEXT NOT NULL, analysis TEXT NOT NULL, added_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
-CREATE INDEX IF NOT EXISTS documents_site ON documents(site);
-CREATE TABLE IF NOT EXISTS removed (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  seq INTEGER NOT NULL, text TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (doc_id, seq));
-CREATE TABLE IF NOT EXISTS sentences (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  id INTEGER NOT NULL, kind TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-  parent INTEGER, text TEXT NOT NULL, PRIMARY KEY (doc_id, id));
-CREATE TABLE IF NOT EXISTS entities (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, linked INTEGER NOT NULL,
-  country TEXT, sector TEXT, aliases TEXT NOT NULL, PRIMARY KEY (doc_id, id));
-CREATE INDEX IF NOT EXISTS entities_id ON entities(id);
-CREATE TABLE IF NOT EXISTS mentions (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  entity_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id);
-CREATE TABLE IF NOT EXISTS events (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  id TEXT NOT NULL, type TEXT NOT NULL, mode TEXT, contexts TEXT NOT NULL, aux TEXT NOT NULL,
-  date TEXT, sentence INTEGER NOT NULL, confidence REAL,
-  actor_id TEXT, actor_name TEXT,
-  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, span_text TEXT NOT NULL,
-  trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL, trigger_text TEXT NOT NULL,
-  PRIMARY KEY (doc_id, id));
-CREATE INDEX IF NOT EXISTS events_type ON events(type, mode);
-CREATE INDEX IF NOT EXISTS events_date ON events(date);
-CREATE INDEX IF NOT EXISTS events_actor ON events(actor_id);
-CREATE TABLE IF NOT EXISTS event_roles (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  event_id TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('actor', 'recipient', 'object')),
-  entity_id TEXT, name TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-  text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS event_roles_event ON event_roles(doc_id, event_id);
-CREATE INDEX IF NOT EXISTS event_roles_entity ON event_roles(entity_id, role);
-CREATE TABLE IF NOT EXISTS times (
-  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, value TEXT, granularity TEXT);
-CREATE INDEX IF NOT EXISTS times_doc ON times(doc_id);
-CREATE TABLE IF NOT EXISTS failures (
-  id INTEGER PRIMARY KEY, source TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL,
-  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 1,
-  UNIQUE (source, stage, reason));
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-  title, text, content='documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
-  INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;
-CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
-  INSERT INTO documents_fts(documents_fts, rowid, title, text)
-  VALUES ('delete', old.rowid, old.title, old.text); END;
-"""
+# the projection tables and their columns, in insert order (documents first: the others
+# reference it)
+COLUMNS = {
+    "documents": ("id", "source", "url", "title", "site", "author", "published", "published_from",
+                  "language", "media_type", "text", "analysis", "added_at"),
+    "removed": ("doc_id", "seq", "text", "reason"),
+    "sentences": ("doc_id", "id", "kind", "start", '"end"', "parent"),
+    "entities": ("doc_id", "id", "name", "kind", "linked", "country", "sector", "aliases"),
+    "mentions": ("doc_id", "entity_id", "start", '"end"', "text"),
+    "events": ("doc_id", "id", "type", "mode", "contexts", "aux", "date", "sentence", "confidence",
+               "actor_id", "actor_name", "span_start", "span_end", "trigger_start", "trigger_end",
+               "trigger_text", "day", "week", "published", "country", "sector", "aux_bits"),
+    "event_roles": ("doc_id", "event_id", "role", "entity_id", "name", "start", '"end"', "text"),
+    "times": ("doc_id", "start", '"end"', "text", "value", "granularity"),
+}
+CHILD_TABLES = ("removed", "entities", "mentions", "events", "event_roles", "times")
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
-    if read_only:
-        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
-                               check_same_thread=False)
-    else:
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
+# ---------------------------------------------------------------- compact analysis JSON
 
+def compact_analysis(a: dict[str, Any]) -> dict[str, Any]:
+    """The analysis without the texts that are slices of document.text."""
+    return {
+        **a,
+        "document": {k: v for k, v in a["document"].items() if k != "text"},
+        "sentences": [{k: v for k, v in s.items() if k != "text"} for s in a["sentences"]],
+        "events": [{**e, "span": {k: v for k, v in e["span"].items() if k != "text"}}
+                   for e in a["events"]],
+    }
+
+
+def expand_analysis(a: dict[str, Any], text: str) -> dict[str, Any]:
+    """Inverse of compact_analysis (a full analysis passes through unchanged)."""
+    d = a["document"]
+    if "text" not in d:
+        d = {**{k: v for k, v in d.items() if k != "removed"}, "text": text, "removed": d.get("removed", [])}
+    return {
+        **a,
+        "document": d,
+        "sentences": [s if "text" in s else {**s, "text": text[s["start"]:s["end"]]} for s in a["sentences"]],
+        "events": [e if "text" in e["span"] else
+                   {**e, "span": {**e["span"], "text": text[e["span"]["start"]:e["span"]["end"]]}}
+                   for e in a["events"]],
+    }
+
+
+def load_analysis(analysis: str, text: str) -> dict[str, Any]:
+    return expand_analysis(json.loads(analysis), text)
+
+
+# ---------------------------------------------------------------- projection rows
+
+def event_day(event_date: str | None, published: str | None) -> str | None:
+    """The day an event counts for: its own date when it starts with a full ISO date, else the
+    document's publication day."""
+    if event_date and _ISO_DAY.match(event_date):
+        return event_date[:10]
+    return published[:10] if published else None
+
+
+def week_of(day: str | None) -> str | None:
+    """Monday of the ISO week of `day` (None for no or an impossible date)."""
+    try:
+        d = date.fromisoformat(day) if day else None
+    except ValueError:
+        return None
+    return (d - timedelta(days=d.weekday())).isoformat() if d else None
+
+
+def _rows(doc: Document) -> dict[str, list[tuple]]:
+    """The rows of every projection table for one document (not the documents row)."""
+    j = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    entities = {e.id: e for e in doc.entities}
+    out: dict[str, list[tuple]] = {
+        "removed": [(doc.id, i, r.text, r.reason) for i, r in enumerate(doc.removed)],
+        "sentences": [(doc.id, s.id, s.kind, s.start, s.end, s.parent) for s in doc.sentences],
+        "entities": [(doc.id, e.id, e.name, e.kind, int(e.linked), e.country, e.sector, j(e.aliases))
+                     for e in doc.entities],
+        "mentions": [(doc.id, e.id, m.start, m.end, m.text) for e in doc.entities for m in e.mentions],
+        "events": [], "event_roles": [],
+        "times": [(doc.id, t.start, t.end, t.text, t.value, t.granularity) for t in doc.times],
+    }
+    for ev in doc.events:
+        actor = entities.get(ev.actor.entity) if ev.actor and ev.actor.entity else None
+        day = event_day(ev.date, doc.published)
+        out["events"].append((
+            doc.id, ev.id, ev.type, ev.mode, j(ev.contexts), j(ev.aux), ev.date, ev.sentence,
+            ev.confidence, ev.actor.entity if ev.actor else None, ev.actor.name if ev.actor else None,
+            ev.span.start, ev.span.end, ev.trigger.start, ev.trigger.end, ev.trigger.text,
+            day, week_of(day), doc.published, actor.country if actor else None,
+            actor.sector if actor else None, sum(AUX_BITS.get(a, 0) for a in set(ev.aux))))
+        tagged = [("actor", ev.actor), ("object", ev.object)] + [("recipient", r) for r in ev.recipients]
+        out["event_roles"] += [(doc.id, ev.id, role, r.entity, r.name, r.start, r.end, r.text)
+                               for role, r in tagged if r is not None]
+    return out
+
+
+def _document_row(doc: Document) -> tuple:
+    analysis = json.dumps(compact_analysis(to_analysis(doc)), ensure_ascii=False)
+    return (doc.id, doc.source, doc.url, doc.title, doc.site, doc.author, doc.published,
+            doc.published_from, doc.language, doc.media_type, doc.text, analysis, _now())
+
+
+def _names(docs: Iterable[Document]) -> list[tuple[str]]:
+    """Actor and recipient names (the API resolves 'part of a name' against them), sorted so
+    concurrent writers take their locks in one order."""
+    names = {r.name for doc in docs for ev in doc.events
+             for r in ([ev.actor] if ev.actor else []) + list(ev.recipients) if r.name}
+    return [(n,) for n in sorted(names)]
+
+
+# ---------------------------------------------------------------- writing, per backend
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _copy(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk rows into PostgreSQL with COPY (an order of magnitude faster than INSERTs)."""
+    if not rows:
+        return
+    with conn.raw.cursor() as cur:
+        with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _write_children(conn: Connection, docs: list[Document]) -> None:
+    """Every projection row of these (just inserted) documents, then the name list."""
+    if not docs:
+        return
+    rows: dict[str, list[tuple]] = {t: [] for t in ("sentences", *CHILD_TABLES)}
+    texts: list[tuple] = []
+    for doc in docs:
+        for table, table_rows in _rows(doc).items():
+            rows[table] += table_rows
+        texts += [(doc.id, s.id, s.kind, s.start, s.end, s.parent, doc.text[s.start:s.end])
+                  for s in doc.sentences]
+    ids = [(doc.id,) for doc in docs]
+    if conn.is_pg:
+        for table in CHILD_TABLES:
+            _copy(conn, table, COLUMNS[table], rows[table])
+        # sentence words go into a tsvector; the text itself only passes through a temp table
+        conn.execute('CREATE TEMP TABLE IF NOT EXISTS sentence_text (doc_id TEXT, id INTEGER,'
+                     ' kind TEXT, start INTEGER, "end" INTEGER, parent INTEGER, text TEXT)'
+                     ' ON COMMIT DELETE ROWS')
+        _copy(conn, "sentence_text", (*COLUMNS["sentences"], "text"), texts)
+        conn.execute(f"INSERT INTO sentences ({', '.join(COLUMNS['sentences'])}, tsv)"
+                     f" SELECT {', '.join(COLUMNS['sentences'])},"
+                     f" to_tsvector('simple', left(text, {PG_TS_CHARS})) FROM sentence_text")
+        conn.execute("DELETE FROM sentence_text")
+        conn.execute("INSERT INTO entity_names SELECT unnest(?::text[]) ORDER BY 1 ON CONFLICT DO NOTHING",
+                     ([n for (n,) in _names(docs)],))
+        return
+    for table in ("sentences", *CHILD_TABLES):
+        conn.executemany(_insert_sql(table, COLUMNS[table]), rows[table])
+    conn.executemany(
+        "INSERT INTO sentences_fts(rowid, text) SELECT s.rowid, substr(d.text, s.start + 1,"
+        ' s."end" - s.start) FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.doc_id = ?', ids)
+    conn.executemany("INSERT INTO entity_names VALUES (?) ON CONFLICT DO NOTHING", _names(docs))
+
+
+def _delete(conn: Connection, doc_ids: list[str]) -> None:
+    """Remove documents and (by cascade) all their rows."""
+    if not conn.is_pg:  # the contentless sentence index forgets a row only when told its text
+        conn.executemany(
+            "INSERT INTO sentences_fts(sentences_fts, rowid, text) SELECT 'delete', s.rowid,"
+            ' substr(d.text, s.start + 1, s."end" - s.start) FROM sentences s'
+            " JOIN documents d ON d.id = s.doc_id WHERE s.doc_id = ?", [(i,) for i in doc_ids])
+    conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in doc_ids])
+
+
+def reproject_all(conn: Connection, batch: int = 200) -> None:
+    """Rebuild the projection rows of every stored document from its analysis (migrations)."""
+    from claimscope.serialize import from_analysis
+
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY rowid")]
+    for i in range(0, len(ids), batch):
+        chunk = ids[i:i + batch]
+        docs = []
+        for doc_id in chunk:
+            row = conn.execute("SELECT analysis, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            docs.append(from_analysis(load_analysis(row[0], row[1])))
+            for table in CHILD_TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        _write_children(conn, docs)
+        conn.executemany("UPDATE documents SET analysis = ? WHERE id = ?", [
+            (json.dumps(compact_analysis(to_analysis(d)), ensure_ascii=False), d.id) for d in docs])
+
+
+# ---------------------------------------------------------------- the store
 
 class Store:
-    """Write side of the SQLite store."""
+    """Write side of the store (SQLite path or PostgreSQL URL)."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.conn = connect(self.path)
-        self.conn.executescript(DDL)
-        self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                          (str(SCHEMA_VERSION),))
-        self.conn.commit()
+    def __init__(self, target: str | Path):
+        self.target = str(target)
+        self.path = Path(target) if not self.target.startswith(("postgresql:", "postgres:")) else None
+        self.conn = connect(target)
+        if pending(self.conn):
+            retrying(lambda: upgrade(self.conn))
 
     def close(self) -> None:
         self.conn.close()
@@ -122,74 +248,86 @@ class Store:
 
     def add(self, doc: Document, replace: bool = False) -> bool:
         """Store one document atomically; False when it was already there (and not replaced)."""
-        with self.conn:  # one transaction: all rows of the document or none
-            if self.has(doc.id):
-                if not replace:
-                    return False
-                self.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
-            self._insert(doc)
-        return True
+        return self.add_many([doc], replace)[0]
 
-    def _insert(self, doc: Document) -> None:
-        c = self.conn
-        analysis = to_analysis(doc)
-        c.execute(
-            "INSERT INTO documents (id, source, url, title, site, author, published, published_from,"
-            " language, media_type, text, analysis, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, doc.source, doc.url, doc.title, doc.site, doc.author, doc.published,
-             doc.published_from, doc.language, doc.media_type, doc.text,
-             json.dumps(analysis, ensure_ascii=False), _now()))
-        c.executemany("INSERT INTO removed VALUES (?,?,?,?)",
-                      [(doc.id, i, r.text, r.reason) for i, r in enumerate(doc.removed)])
-        c.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)",
-                      [(doc.id, s.id, s.kind, s.start, s.end, s.parent, doc.text[s.start:s.end])
-                       for s in doc.sentences])
-        c.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)",
-                      [(doc.id, e.id, e.name, e.kind, int(e.linked), e.country, e.sector,
-                        json.dumps(e.aliases, ensure_ascii=False)) for e in doc.entities])
-        c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)",
-                      [(doc.id, e.id, m.start, m.end, m.text) for e in doc.entities for m in e.mentions])
-        roles = []
-        for ev in doc.events:
-            c.execute(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.id, ev.id, ev.type, ev.mode, json.dumps(ev.contexts), json.dumps(ev.aux),
-                 ev.date, ev.sentence, ev.confidence,
-                 ev.actor.entity if ev.actor else None, ev.actor.name if ev.actor else None,
-                 ev.span.start, ev.span.end, ev.span.text,
-                 ev.trigger.start, ev.trigger.end, ev.trigger.text))
-            tagged = [("actor", ev.actor), ("object", ev.object)] + [("recipient", r) for r in ev.recipients]
-            roles += [(doc.id, ev.id, role, r.entity, r.name, r.start, r.end, r.text)
-                      for role, r in tagged if r is not None]
-        c.executemany("INSERT INTO event_roles VALUES (?,?,?,?,?,?,?,?)", roles)
-        c.executemany("INSERT INTO times VALUES (?,?,?,?,?,?)",
-                      [(doc.id, t.start, t.end, t.text, t.value, t.granularity) for t in doc.times])
+    def add_many(self, docs: list[Document], replace: bool = False) -> list[bool]:
+        """Store documents in one transaction (bulk loads: fewer commits, COPY on PostgreSQL);
+        for each, whether it was stored (False: already there). All or nothing."""
+        def attempt() -> list[bool]:
+            with self.conn.transaction():
+                if replace:
+                    _delete(self.conn, [d.id for d in docs])
+                return self._insert_many(docs)
+        return retrying(attempt)
+
+    def _insert_many(self, docs: list[Document]) -> list[bool]:
+        new_ids = self._insert_documents(docs)
+        fresh, seen = [], set()
+        for doc in docs:
+            if doc.id in new_ids and doc.id not in seen:
+                seen.add(doc.id)
+                fresh.append(doc)
+        _write_children(self.conn, fresh)
+        return [d.id in new_ids for d in docs]
+
+    def _insert_documents(self, docs: list[Document]) -> set[str]:
+        """Insert the document rows that are not there yet; the ids actually inserted."""
+        cols = COLUMNS["documents"]
+        rows = sorted({d.id: _document_row(d) for d in docs}.values())  # one lock order
+        if self.conn.is_pg:
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS documents_in ("
+                              + ", ".join(f"{c} TEXT" for c in cols) + ") ON COMMIT DELETE ROWS")
+            _copy(self.conn, "documents_in", cols, rows)
+            inserted = self.conn.execute(
+                f"INSERT INTO documents ({', '.join(cols)}) SELECT {', '.join(cols)} FROM documents_in"
+                " ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id").fetchall()
+            self.conn.execute("DELETE FROM documents_in")
+            return {r[0] for r in inserted}
+        sql = _insert_sql("documents", cols) + " ON CONFLICT (id) DO NOTHING RETURNING id"
+        return {r[0] for row in rows for r in self.conn.execute(sql, row).fetchall()}
 
     def add_failure(self, failure: Failure) -> None:
         now = _now()
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO failures (source, stage, reason, first_seen, last_seen) VALUES (?,?,?,?,?)"
-                " ON CONFLICT (source, stage, reason) DO UPDATE SET last_seen = excluded.last_seen,"
-                " count = count + 1", (failure.source, failure.stage, failure.reason, now, now))
+
+        def attempt() -> None:
+            with self.conn.transaction():
+                self.conn.execute(
+                    "INSERT INTO failures (source, stage, reason, first_seen, last_seen) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT (source, stage, reason) DO UPDATE SET last_seen = excluded.last_seen,"
+                    " count = failures.count + 1", (failure.source, failure.stage, failure.reason, now, now))
+        retrying(attempt)
 
 
-def get_analysis(conn: sqlite3.Connection, doc_id: str) -> dict[str, Any] | None:
+def open_reader(target: str | Path) -> Connection:
+    """A read-only connection to an existing store of the current schema."""
+    conn = connect(target, read_only=True)
+    require_current(conn)
+    return conn
+
+
+def get_analysis(conn: Connection, doc_id: str) -> dict[str, Any] | None:
     """The stored analysis of a document by id or unique id prefix."""
     # a plain prefix comparison: with LIKE, '_' and '%' in the argument would be wildcards
-    rows = conn.execute("SELECT analysis FROM documents WHERE substr(id, 1, ?) = ? LIMIT 2",
+    rows = conn.execute("SELECT analysis, text FROM documents WHERE substr(id, 1, ?) = ? LIMIT 2",
                         (len(doc_id), doc_id)).fetchall()
     if len(rows) != 1:
         return None
-    return json.loads(rows[0]["analysis"])
+    return load_analysis(rows[0][0], rows[0][1])
 
 
-def iter_analyses(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for row in conn.execute("SELECT analysis FROM documents ORDER BY rowid"):
-        yield json.loads(row["analysis"])
+def iter_analyses(conn: Connection) -> Iterator[dict[str, Any]]:
+    last = -1
+    while True:  # in pages: a PostgreSQL cursor would otherwise fetch the whole table
+        rows = conn.execute("SELECT rowid, analysis, text FROM documents WHERE rowid > ?"
+                            " ORDER BY rowid LIMIT 200", (last,)).fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield load_analysis(row[1], row[2])
+        last = rows[-1][0]
 
 
-def stats(conn: sqlite3.Connection) -> dict[str, Any]:
+def stats(conn: Connection) -> dict[str, Any]:
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     return {
         "documents": one("SELECT count(*) FROM documents"),

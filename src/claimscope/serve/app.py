@@ -1,5 +1,5 @@
 """FastAPI application: JSON API under /api (OpenAPI at /openapi.json, docs at /api/docs) and a
-server-rendered web UI, both over the SQLite store.
+server-rendered web UI, both over the store (SQLite or PostgreSQL).
 
 Safety: the database is opened read-only unless ingest is allowed; document text is only ever
 rendered through Jinja autoescape (templates) or `textContent` (JS); a strict Content-Security-
@@ -304,14 +304,15 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 # ---------------------------------------------------------------- application
 
-def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | None = None,
+def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | None = None,
                allow_private_urls: bool = False, kb_files=(), threads: int | None = None,
                cache_size: int = 512) -> FastAPI:
     """The ASGI app. `threads` sets the size of the thread pool sync handlers run in;
     `cache_size` the entries of the result cache (0 = no caching)."""
     if allow_ingest and not token:
         raise ValueError("--allow-ingest needs a token (--token or CLAIMSCOPE_TOKEN)")
-    db = Q.Database(db_path, writable=allow_ingest, cache_size=cache_size)
+    db = Q.Database(db_target, writable=allow_ingest, cache_size=cache_size,
+                    pool_size=(threads or 40) + 8)
     kb = KBView.load(kb_files)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))
@@ -326,13 +327,14 @@ def create_app(db_path: str | Path, allow_ingest: bool = False, token: str | Non
 
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         yield
+        db.close()
 
     app = FastAPI(
         lifespan=lifespan,
         title="claimscope",
         version="1",
         description="Events, actors and documents analysed by claimscope (SPEC §4 analyses), "
-                    "read from the SQLite store. All list endpoints are paginated (`limit` ≤ "
+                    "read from the store (SQLite or PostgreSQL). All list endpoints are paginated (`limit` ≤ "
                     f"{MAX_PAGE}, `offset`); invalid parameters give 422 with the reason.",
         docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
     )

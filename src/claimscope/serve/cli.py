@@ -15,7 +15,7 @@ EPILOG = ("Example: claimscope serve --db claimscope.db --port 8000\n\n"
 
 
 def serve(
-    db: Annotated[Path, typer.Option("--db", help="SQLite database (from `claimscope analyze`).")] = Path("claimscope.db"),
+    db: Annotated[str, typer.Option("--db", help="SQLite database file or PostgreSQL URL postgresql://user@host:port/dbname (from `claimscope analyze`).")] = "claimscope.db",
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
     allow_ingest: Annotated[bool, typer.Option(
@@ -27,7 +27,7 @@ def serve(
     kb: Annotated[Optional[list[Path]], typer.Option(
         "--kb", help="Extra knowledge-base YAML file (repeatable).", exists=True, dir_okay=False)] = None,
     workers: Annotated[int, typer.Option(help="Thread pool size for request handlers (few threads: SQLite work is short and the GIL is shared).", min=1, max=256)] = 4,
-    processes: Annotated[int, typer.Option(help="Server processes (each builds its own serving index).", min=1, max=64)] = 1,
+    processes: Annotated[int, typer.Option(help="Server processes (each with its own connections).", min=1, max=64)] = 1,
     cache_size: Annotated[int, typer.Option(help="Entries of the result cache for counts, aggregates and name resolution (0 = off).", min=0, max=1_000_000)] = 512,
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI at /api/docs) over a claimscope database.
@@ -36,18 +36,21 @@ def serve(
     --allow-ingest an upload box analyses pasted text, files and URLs; every ingest request
     must carry the token (header X-Claimscope-Token or form field `token`).
     """
+    from claimscope.db import describe
     from claimscope.errors import ClaimscopeError
 
     if allow_ingest and not token:
         raise ClaimscopeError("--allow-ingest needs a token: pass --token or set CLAIMSCOPE_TOKEN")
-    if not allow_ingest and not db.exists():
-        raise ClaimscopeError(f"no database at {db} (run `claimscope analyze … --db {db}` first)")
+    if not allow_ingest:  # fail now, in one line, on a missing, old or unreachable database
+        from claimscope.store import open_reader
+
+        open_reader(db).close()
     if token and not allow_ingest:
         typer.echo("note: --token has no effect without --allow-ingest", err=True)
     import uvicorn
 
     mode = "ingest enabled" if allow_ingest else "read-only"
-    settings = {"db": str(db), "allow_ingest": allow_ingest, "token": token,
+    settings = {"db": db, "allow_ingest": allow_ingest, "token": token,
                 "allow_private_urls": allow_private_urls, "kb_files": [str(p) for p in kb or ()],
                 "threads": workers, "cache_size": cache_size}
     if processes > 1:
@@ -59,7 +62,7 @@ def serve(
     else:
         target, kwargs = _build(settings), {}
     _check_listen(host, port)
-    typer.echo(f"claimscope serving {db} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
+    typer.echo(f"claimscope serving {describe(db)} ({mode}) on http://{host}:{port}/ — API docs at /api/docs",
                err=True)
     from claimscope.serve.limits import MAX_HEAD_BYTES, LimitedHttpToolsProtocol
 

@@ -1,34 +1,40 @@
-"""SQL behind the API and the UI. Every user value is a bound parameter; sort keys come from a
-whitelist; the flat event row is `claimscope.export.event_rows` (shared with CSV/JSONL export)."""
+"""SQL behind the API and the UI, read straight from the store's indexed tables (SQLite or
+PostgreSQL): no start-up snapshot, so writes by other processes are seen at once and the server
+starts in well under a second. Every user value is a bound parameter; sort keys come from a
+whitelist; the flat event row is `claimscope.export.event_rows` (shared with CSV/JSONL export).
+Only full-text search is written per backend (FTS5 / tsvector)."""
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimscope.export import event_rows
-from claimscope.serve.index import AUX_BITS, ServingIndex
-from claimscope.store import Store, connect
+from claimscope.db import Connection, POSTGRESQL, is_url, pg_error, pg_options
+from claimscope.export import event_rows, event_select, flatten
+from claimscope.migrations import PG_TS_CONFIGS
+from claimscope.store import AUX_BITS, Store, load_analysis, open_reader
 from claimscope.store import stats as store_stats
 
-# The day an event counts for: its own date when it is a full ISO date, else the document's.
-EVENT_DAY = ("(CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
-             "THEN substr(e.date, 1, 10) ELSE substr(d.published, 1, 10) END)")
-
-EVENT_SORTS = {"date": "x.day", "published": "x.published", "type": "x.type",
-               "actor": "x.actor_name", "confidence": "x.confidence"}
+EVENT_SORTS = {"date": "e.day", "published": "e.published", "type": "e.type",
+               "actor": "e.actor_name", "confidence": "e.confidence"}
 DOCUMENT_SORTS = {"published": "d.published", "title": "d.title", "site": "d.site",
                   "added": "d.added_at"}
-ACTOR_SORTS = {"events": "as_actor + as_recipient", "documents": "documents", "name": "name",
-               "first_seen": "first_seen", "last_seen": "last_seen", "mentions": "mentions"}
+ACTOR_SORTS = {"events": "a.as_actor + a.as_recipient", "documents": "a.documents", "name": "a.name",
+               "first_seen": "a.first_seen", "last_seen": "a.last_seen", "mentions": "a.mentions"}
 
 NETWORK_TYPES = ("REQUEST", "ACCUSE", "SUPPORT")
 WALK_FACTOR = 3
+# cached counts and aggregates are keyed by the store's state, read at most this often: results
+# reflect other processes' writes within this many seconds (uncached queries at once)
+FRESH_S = 1.0
+# what changes when anything the API shows is written (documents are only added or replaced)
+STATE_SQL = ("SELECT (SELECT max(rowid) FROM documents), (SELECT count(*) FROM documents),"
+             " (SELECT count(*) FROM failures)")
 
 
 def like_escape(text: str) -> str:
@@ -38,9 +44,13 @@ def like_escape(text: str) -> str:
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(text)[:20]
+
+
 def fts_query(text: str) -> str | None:
     """User words -> a safe FTS5 query: every word quoted, all required. None if no words."""
-    words = _TOKEN.findall(text)[:20]
+    words = _words(text)
     if not words:
         return None
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
@@ -48,15 +58,39 @@ def fts_query(text: str) -> str | None:
 
 def fts_phrase(text: str) -> str | None:
     """Words of a text filter -> an FTS5 phrase query (words in this order, last one a prefix)."""
-    words = _TOKEN.findall(text)[:20]
+    words = _words(text)
     if not words:
         return None
     return '"' + " ".join(w.replace('"', '""') for w in words) + '" *'
 
 
+def ts_phrase(text: str) -> str | None:
+    """The same for PostgreSQL: a tsquery `'w1' <-> 'w2':*` (words are \w+: no quotes inside)."""
+    words = _words(text)
+    if not words:
+        return None
+    return " <-> ".join(f"'{w}'" for w in words) + ":*"
+
+
+# a document matches a search when it matches in its own language's configuration
+PG_DOC_QUERY = "d.tsv @@ (" + " || ".join(
+    f"plainto_tsquery('{cfg}', ?)" for cfg in (*dict.fromkeys(PG_TS_CONFIGS.values()), "simple")) + ")"
+
+
+def document_match(conn: Connection, q: str) -> tuple[str, list[Any]] | None:
+    """The full-text condition on documents `d` for the words of `q` (None: no words)."""
+    match = fts_query(q)
+    if match is None:
+        return None
+    if conn.is_pg:
+        return PG_DOC_QUERY, [" ".join(_words(q))] * PG_DOC_QUERY.count("?")
+    return "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", [match]
+
+
 @dataclass(frozen=True)
 class EventFilter:
-    """Event filters, as SQL over the serving index `idx.ev` (alias x); see serve/index.py."""
+    """Event filters, as SQL over the store's `events` (alias e): every filter and sort column
+    is a column of that table with an index (claimscope.migrations, version 2)."""
     types: tuple[str, ...] = ()
     mode: str | None = None
     actor: str | None = None
@@ -70,61 +104,68 @@ class EventFilter:
     doc: str | None = None
 
     def where(self, resolve: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
-        """SQL conditions and parameters. `walk`: the set-valued filters (recipient, aux, text)
-        are written `+x.erowid IN (...)` so SQLite cannot drive the query from the set and walks
-        an index in the sort order instead, testing membership (see _page_rowids)."""
-        member = "+x.erowid IN" if walk else "x.erowid IN"
+        """SQL conditions and parameters. `walk` (SQLite): the set-valued filters (recipient,
+        aux, text) are written so that SQLite cannot drive the query from the set and walks an
+        index in the sort order instead, testing membership (see _page_rowids)."""
+        pg = resolve is not None and resolve.is_pg
+        key = "(e.doc_id || '', e.id)" if walk else "(e.doc_id, e.id)"
         clauses: list[str] = []
         params: list[Any] = []
         if self.types:
-            clauses.append(f"x.type IN ({','.join('?' * len(self.types))})")
+            clauses.append(f"e.type IN ({','.join('?' * len(self.types))})")
             params += list(self.types)
         if self.mode:
-            clauses.append("x.mode = ?")
+            clauses.append("e.mode = ?")
             params.append(self.mode)
         # a value that is a known entity id matches that id only; otherwise part of a name
         # (resolved to the matching names first, so the lookup is an index probe)
         if self.actor:
             if resolve is None or resolve.is_id(self.actor):
-                clauses.append("x.actor_id = ?")
+                clauses.append("e.actor_id = ?")
                 params.append(self.actor)
             else:
                 names = resolve.names(self.actor)
-                clauses.append(f"x.actor_name IN ({','.join('?' * len(names))})" if names else "0")
+                clauses.append(f"e.actor_name IN ({','.join('?' * len(names))})" if names else "1 = 0")
                 params += names
         if self.recipient:
+            roles = f"{key} IN (SELECT r.doc_id, r.event_id FROM event_roles r WHERE r.role = 'recipient' AND"
             if resolve is None or resolve.is_id(self.recipient):
-                clauses.append(f"{member} (SELECT erowid FROM idx.rec WHERE entity_id = ?)")
+                clauses.append(f"{roles} r.entity_id = ?)")
                 params.append(self.recipient)
             else:
                 names = resolve.names(self.recipient)
-                clauses.append(f"{member} (SELECT erowid FROM idx.rec WHERE name IN "
-                               f"({','.join('?' * len(names))}))" if names else "0")
+                clauses.append(f"{roles} r.name IN ({','.join('?' * len(names))}))" if names else "1 = 0")
                 params += names
         if self.country:
-            clauses.append("x.country = ?")
+            clauses.append("e.country = ?")
             params.append(self.country)
         if self.sector:
-            clauses.append("x.sector = ?")
+            clauses.append("e.sector = ?")
             params.append(self.sector)
         for aux in self.aux:
-            clauses.append(f"{member} (SELECT erowid FROM idx.aux WHERE bit = ?)")
+            clauses.append("(e.aux_bits & ?) <> 0" if walk else "e.aux_bits <> 0 AND (e.aux_bits & ?) <> 0")
             params.append(AUX_BITS[aux])
         if self.date_from:
-            clauses.append("x.day >= ?")
+            clauses.append("e.day >= ?")
             params.append(self.date_from)
         if self.date_to:
-            clauses.append("x.day <= ?")
+            clauses.append("e.day <= ?")
             params.append(self.date_to)
         if self.text:
-            phrase = fts_phrase(self.text)
+            sentence = "(e.doc_id || '', e.sentence)" if walk else "(e.doc_id, e.sentence)"
+            phrase = ts_phrase(self.text) if pg else fts_phrase(self.text)
             if phrase is None:
-                clauses.append("0")
+                clauses.append("1 = 0")
+            elif pg:
+                clauses.append(f"{sentence} IN (SELECT s.doc_id, s.id FROM sentences s"
+                               " WHERE s.tsv @@ to_tsquery('simple', ?))")
+                params.append(phrase)
             else:
-                clauses.append(f"{member} (SELECT rowid FROM idx.ev_fts WHERE ev_fts MATCH ?)")
+                clauses.append(f"{sentence} IN (SELECT s.doc_id, s.id FROM sentences s WHERE s.rowid IN"
+                               " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?))")
                 params.append(phrase)
         if self.doc:
-            clauses.append("x.doc_id = ?")
+            clauses.append("e.doc_id = ?")
             params.append(self.doc)
         return " AND ".join(clauses), params
 
@@ -134,60 +175,101 @@ class EventFilter:
 
     def sql(self, db: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
         where, params = self.where(db, walk)
-        return "FROM idx.ev x" + (f" WHERE {where}" if where else ""), params
+        return "FROM events e" + (f" WHERE {where}" if where else ""), params
 
 
 class Database:
-    """Per-thread read connections (read-only unless ingest is allowed), one writer, and a small
-    result cache for aggregates that is dropped whenever something is written."""
+    """Read connections (one per server thread; read-only sessions: `serve` works with a
+    read-only database role), a writer for ingest, and a small result cache for aggregates keyed
+    by the store's state (STATE_SQL), so writes by any process invalidate it."""
 
-    def __init__(self, path: str | Path, writable: bool = False, cache_size: int = 512):
-        self.path = Path(path)
+    def __init__(self, target: str | Path, writable: bool = False, cache_size: int = 512,
+                 pool_size: int = 8):
+        self.target = str(target)
+        self.path = None if is_url(self.target) else Path(self.target)
+        self.is_pg = is_url(self.target)
         self.writable = writable
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._cache_size = cache_size
-        self.generation = 0
-        if writable:
-            self._store: Store | None = Store(self.path)  # creates the schema if needed
-        else:
-            if not self.path.exists():
-                raise FileNotFoundError(f"no database at {self.path}")
-            self._store = None
-            connect(self.path, read_only=True).execute("SELECT count(*) FROM documents").fetchone()
-        self.index = ServingIndex(self.path)
+        self._state: tuple = ()
+        self._state_at = float("-inf")
+        self._store: Store | None = Store(self.target) if writable else None  # creates/upgrades
+        probe = open_reader(self.target)  # refuses a missing, older or newer database
+        self.dialect = probe.dialect
+        probe.close()
+        self._pool = None
+        if self.is_pg:
+            from psycopg_pool import ConnectionPool
 
-    def new_conn(self) -> sqlite3.Connection:
-        c = connect(self.path, read_only=True)
+            self._pool = ConnectionPool(self.target, min_size=1, max_size=pool_size, open=False,
+                                        kwargs=pg_options(read_only=True), timeout=30,
+                                        name="claimscope-serve")
+            try:
+                self._pool.open(wait=True, timeout=30)
+            except Exception as exc:
+                raise pg_error(self.target, exc) from None
+
+    def new_conn(self) -> Connection:
+        if self._pool is not None:
+            raw = self._pool.getconn()
+            return Connection(raw, POSTGRESQL, self.target)
+        c = open_reader(self.target)
         c.execute("PRAGMA query_only=ON")
         c.execute("PRAGMA cache_size=-16000")
         c.execute("PRAGMA mmap_size=268435456")
-        self.index.attach(c)
         return c
 
-    def conn(self) -> sqlite3.Connection:
+    def release(self, conn: Connection) -> None:
+        if self._pool is not None:
+            self._pool.putconn(conn.raw)
+        else:
+            conn.close()
+
+    def conn(self) -> Connection:
+        """This thread's read connection (a broken PostgreSQL one is replaced from the pool)."""
         c = getattr(self._local, "conn", None)
+        if c is not None and self._pool is not None and (c.raw.closed or c.raw.broken):
+            self.release(c)
+            c = None
         if c is None:
             c = self._local.conn = self.new_conn()
         return c
 
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        if self._store is not None:
+            self._store.close()
+
     def is_id(self, value: str) -> bool:
         return self.cached(("is_id", value), lambda: self.conn().execute(
-            "SELECT 1 FROM idx.ids WHERE id = ?", (value,)).fetchone() is not None)
+            "SELECT 1 FROM entities WHERE id = ? LIMIT 1", (value,)).fetchone() is not None)
 
     def names(self, part: str) -> list[str]:
         """Actor/recipient names containing `part` (case-insensitive for ASCII)."""
         return self.cached(("names", part), lambda: [r[0] for r in self.conn().execute(
-            "SELECT name FROM idx.names WHERE name LIKE ? ESCAPE '\\' LIMIT 500", (like_escape(part),))])
+            f"SELECT name FROM entity_names WHERE name {self.dialect.like} ? ESCAPE '\\' LIMIT 500",
+            (like_escape(part),))])
 
     def event_count(self) -> int:
-        """Events in the serving index (kept by the index itself, not a cached result)."""
-        return self.index.events
+        return self.cached(("event_count",), lambda: self.conn().execute(
+            "SELECT count(*) FROM events").fetchone()[0])
+
+    def state(self) -> tuple:
+        """The store's state (STATE_SQL), re-read at most every FRESH_S seconds."""
+        now = time.monotonic()
+        if now - self._state_at >= FRESH_S:
+            self._state = tuple(self.conn().execute(STATE_SQL).fetchone())
+            self._state_at = now
+        return self._state
 
     def cached(self, key: tuple, compute):
-        key = (self.generation, *key)
+        if self._cache_size <= 0:
+            return compute()
+        key = (self.state(), *key)
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -204,11 +286,7 @@ class Database:
             raise PermissionError("the database is open read-only")
         with self._write_lock:
             added = self._store.add(doc)
-            if added:
-                self.index.add_document(doc.id)
-            self.generation += 1
-            with self._cache_lock:
-                self._cache.clear()
+        self._state_at = float("-inf")  # our own write: seen by the next request
         return added
 
 
@@ -222,19 +300,19 @@ def search_documents(db: Database, q: str | None = None, site: str | None = None
                          offset, cached=db.cached)
 
 
-def document_page(conn: sqlite3.Connection, q: str | None = None, site: str | None = None,
+def document_page(conn: Connection, q: str | None = None, site: str | None = None,
                   language: str | None = None, date_from: str | None = None,
                   date_to: str | None = None, sort: str = "published", order: str = "desc",
                   limit: int = 20, offset: int = 0, cached=lambda key, compute: compute()) -> dict[str, Any]:
     """A page of documents over a plain store connection (`claimscope list` and the API)."""
     clauses: list[str] = []
     params: list[Any] = []
-    match = fts_query(q) if q else None
+    match = document_match(conn, q) if q else None
     if q and match is None:
         return {"total": 0, "limit": limit, "offset": offset, "items": []}
     if match:
-        clauses.append("d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-        params.append(match)
+        clauses.append(match[0])
+        params += match[1]
     if site:
         clauses.append("d.site = ?")
         params.append(site)
@@ -276,8 +354,8 @@ def document_id(db: Database, doc_id: str) -> str | None:
 
 
 def get_analysis(db: Database, doc_id: str) -> dict[str, Any] | None:
-    row = db.conn().execute("SELECT analysis FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return json.loads(row[0]) if row else None
+    row = db.conn().execute("SELECT analysis, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return load_analysis(row[0], row[1]) if row else None
 
 
 def facets(db: Database) -> dict[str, list]:
@@ -301,9 +379,10 @@ def facets(db: Database) -> dict[str, list]:
 # ---------------------------------------------------------------- events
 
 def _order(sort: str, order: str) -> str:
-    # the index's rowid is the tie-breaker, so an index on the sort column serves ORDER BY+LIMIT
+    # the rowid is the tie-breaker and the last column of every sort index, so an index on the
+    # sort column serves ORDER BY+LIMIT
     direction = "DESC" if order == "desc" else "ASC"
-    return f"{EVENT_SORTS[sort]} {direction}, x.erowid {direction}"
+    return f"{EVENT_SORTS[sort]} {direction}, e.rowid {direction}"
 
 
 def count_events(db: Database, f: EventFilter) -> int:
@@ -312,12 +391,16 @@ def count_events(db: Database, f: EventFilter) -> int:
                      lambda: db.conn().execute(f"SELECT count(*) {frm}", params).fetchone()[0])
 
 
-def _json_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> list[str]:
-    """The serialised flat rows (export.event_rows, JSON) of these events, in this order."""
+def _rows_by_rowid(conn: Connection, rowids: list[int]) -> list[dict[str, Any]]:
+    """The flat rows (export.event_rows) of these events, in this order."""
     if not rowids:
         return []
     marks = ",".join("?" * len(rowids))
-    found = dict(conn.execute(f"SELECT erowid, json FROM idx.rowjson WHERE erowid IN ({marks})", rowids))
+    sql = (event_select(conn).replace("SELECT e.doc_id,", "SELECT e.rowid AS _rowid, e.doc_id,", 1)
+           + f" WHERE e.rowid IN ({marks})")
+    found = {}
+    for row in map(flatten, conn.execute(sql, rowids)):
+        found[row.pop("_rowid")] = row
     return [found[r] for r in rowids if r in found]
 
 
@@ -330,29 +413,33 @@ def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int
     # and testing membership until offset+limit rows are found reads fewer rows: expected walk
     # length = (offset+limit) * events / total. Walk when that is < 3x the set (a walk step is
     # an index-only read plus a membership probe, cheaper than a lookup plus a sort step).
+    # PostgreSQL's planner makes this choice itself.
     walk = False
-    if total and f.has_sets:
+    if total and f.has_sets and not db.is_pg:
         walk = (offset + limit) * db.event_count() < WALK_FACTOR * total * total
     frm, params = f.sql(db, walk)
     return [r[0] for r in db.conn().execute(
-        f"SELECT x.erowid {frm} ORDER BY {_order(sort, order)} LIMIT ? OFFSET ?",
+        f"SELECT e.rowid {frm} ORDER BY {_order(sort, order)} LIMIT ? OFFSET ?",
         [*params, limit, offset])]
+
+
+def _dumps(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def list_events_json(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
                      limit: int = 50, offset: int = 0) -> str:
-    """The /api/events page as a JSON string (rows are stored pre-serialised)."""
-    total = count_events(db, f)
-    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
-    return (f'{{"total":{total},"limit":{limit},"offset":{offset},"items":['
-            + ",".join(items) + "]}")
+    """The /api/events page as a JSON string."""
+    page = list_events(db, f, sort, order, limit, offset)
+    return (f'{{"total":{page["total"]},"limit":{limit},"offset":{offset},"items":['
+            + ",".join(_dumps(r) for r in page["items"]) + "]}")
 
 
 def list_events(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
                 limit: int = 50, offset: int = 0) -> dict[str, Any]:
     total = count_events(db, f)
-    items = _json_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
-    return {"total": total, "limit": limit, "offset": offset, "items": [json.loads(i) for i in items]}
+    items = _rows_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 def iter_event_rows(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
@@ -364,19 +451,18 @@ def iter_event_rows(db: Database, f: EventFilter, sort: str = "date", order: str
     conn = db.new_conn()
     try:
         rowids = [r[0] for r in conn.execute(
-            f"SELECT x.erowid {frm} ORDER BY {_order(sort, order)}{limit}", params)]
+            f"SELECT e.rowid {frm} ORDER BY {_order(sort, order)}{limit}", params)]
         for i in range(0, len(rowids), batch):
-            for item in _json_by_rowid(conn, rowids[i:i + batch]):
-                yield json.loads(item)
+            yield from _rows_by_rowid(conn, rowids[i:i + batch])
     finally:
-        conn.close()
+        db.release(conn)
 
 
 def timeline(db: Database, f: EventFilter) -> dict[str, Any]:
     """Events per ISO week (Monday) and type."""
     frm, params = f.sql(db)
-    sql = (f"SELECT x.week, x.type, count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
-           " x.week IS NOT NULL GROUP BY x.week, x.type ORDER BY x.week, x.type")
+    sql = (f"SELECT e.week, e.type, count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
+           " e.week IS NOT NULL GROUP BY e.week, e.type ORDER BY e.week, e.type")
 
     def compute():
         rows = db.conn().execute(sql, params).fetchall()
@@ -394,11 +480,13 @@ def network(db: Database, f: EventFilter, max_edges: int = 80) -> dict[str, Any]
     """Actor -> recipient edges (weight = number of events) for the filtered events."""
     f2 = f if f.types else EventFilter(**{**f.__dict__, "types": NETWORK_TYPES})
     frm, params = f2.sql(db)
-    sql = ("SELECT coalesce(x.actor_id, 'name:' || x.actor_name) AS source, x.actor_name,"
-           " coalesce(r.entity_id, 'name:' || r.name) AS target, r.name, x.type, count(*) AS n"
-           f" {frm.replace('FROM idx.ev x', 'FROM idx.ev x JOIN idx.rec r ON r.erowid = x.erowid')}"
-           f" {'AND' if 'WHERE' in frm else 'WHERE'} x.actor_name IS NOT NULL"
-           " GROUP BY source, target, x.type ORDER BY n DESC, source, target LIMIT ?")
+    recipients = ("FROM events e JOIN event_roles r ON r.doc_id = e.doc_id AND r.event_id = e.id"
+                  " AND r.role = 'recipient'")
+    sql = ("SELECT coalesce(e.actor_id, 'name:' || e.actor_name) AS source, max(e.actor_name),"
+           " coalesce(r.entity_id, 'name:' || r.name) AS target, max(r.name), e.type, count(*) AS n"
+           f" {frm.replace('FROM events e', recipients, 1)}"
+           f" {'AND' if 'WHERE' in frm else 'WHERE'} e.actor_name IS NOT NULL"
+           " GROUP BY 1, 3, e.type ORDER BY n DESC, source, target LIMIT ?")
 
     def compute():
         rows = db.conn().execute(sql, [*params, max_edges]).fetchall()
@@ -423,7 +511,8 @@ WITH ent AS (
          min(d.published) AS first_seen, max(d.published) AS last_seen
   FROM entities en JOIN documents d ON d.id = en.doc_id {where} GROUP BY en.id),
 roles AS (
-  SELECT entity_id, sum(role = 'actor') AS as_actor, sum(role = 'recipient') AS as_recipient
+  SELECT entity_id, sum(CASE WHEN role = 'actor' THEN 1 ELSE 0 END) AS as_actor,
+         sum(CASE WHEN role = 'recipient' THEN 1 ELSE 0 END) AS as_recipient
   FROM event_roles WHERE entity_id IS NOT NULL GROUP BY entity_id),
 men AS (SELECT entity_id, count(*) AS mentions FROM mentions GROUP BY entity_id)
 SELECT ent.*, coalesce(roles.as_actor, 0) AS as_actor, coalesce(roles.as_recipient, 0) AS as_recipient,
@@ -437,7 +526,8 @@ def list_actors(db: Database, q: str | None = None, country: str | None = None,
                 order: str = "desc", limit: int = 50, offset: int = 0) -> dict[str, Any]:
     clauses, params = [], []
     if q:
-        clauses.append("(en.name LIKE ? ESCAPE '\\' OR en.id = ? OR en.aliases LIKE ? ESCAPE '\\')")
+        like = db.dialect.like
+        clauses.append(f"(en.name {like} ? ESCAPE '\\' OR en.id = ? OR en.aliases {like} ? ESCAPE '\\')")
         params += [like_escape(q), q, like_escape(q)]
     if country:
         clauses.append("en.country = ?")
@@ -454,7 +544,7 @@ def list_actors(db: Database, q: str | None = None, country: str | None = None,
 
     def compute():
         return [dict(r) for r in db.conn().execute(
-            sql + f" ORDER BY {ACTOR_SORTS[sort]} {direction} NULLS LAST, ent.id", params)]
+            f"SELECT * FROM ({sql}) a ORDER BY {ACTOR_SORTS[sort]} {direction} NULLS LAST, a.id", params)]
     rows = db.cached(("actors", where, tuple(params), sort, direction), compute)
     items = [{**r, "linked": bool(r["linked"])} for r in rows[offset:offset + limit]]
     return {"total": len(rows), "limit": limit, "offset": offset, "items": items}
@@ -493,7 +583,7 @@ def get_actor(db: Database, actor_id: str, limit: int = 100) -> dict[str, Any] |
         total = conn.execute("SELECT count(*) FROM event_roles WHERE role = ? AND entity_id = ?",
                              (role, actor_id)).fetchone()[0]
         items = list(event_rows(conn, where, [role, actor_id, limit],
-                                order=f"{EVENT_DAY} DESC, e.rowid DESC LIMIT ?"))
+                                order="e.day DESC, e.rowid DESC LIMIT ?"))
         out[key] = {"total": total, "items": items}
     return out
 
