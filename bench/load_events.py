@@ -2,8 +2,12 @@
 
 1. Builds (or reuses, with --db) a database of --docs documents: copies of the analysed shared
    corpus plus the hand-coded sample documents, each copy with its own id and publication date,
-   stored through `Store.add` so every table and index is filled as in real use.
-2. Starts `claimscope serve` in a subprocess on a free loopback port.
+   stored through `Store.add_many` (batches of --batch documents, one transaction each) so every
+   table and index is filled as in real use; prints the bulk-load rate (docs/s). --db is a
+   SQLite path or a PostgreSQL URL.
+2. Starts `claimscope serve` in a subprocess on a free loopback port and reports how long it took
+   to answer (start time). Every wait has a deadline; the server's output goes to a file, never a
+   pipe the benchmark could block on.
 3. Loads it for --duration seconds with --clients concurrent connections over a mix of
    filtered /api/events requests (type, mode, actor, recipient, country, sector, aux, date
    windows, text, sorts, pages) and prints p50/p90/p99/max latency and throughput.
@@ -38,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def build_db(path: Path, n_docs: int) -> None:
+def build_db(path: str, n_docs: int, batch: int = 500) -> float:
+    """Build the database; returns the bulk-load rate of the store (docs/s, analysis excluded)."""
     from claimscope.model import Document
     from claimscope.pipeline import Pipeline
     from claimscope.serialize import from_analysis, to_analysis
@@ -50,6 +55,8 @@ def build_db(path: Path, n_docs: int) -> None:
     analyses = [to_analysis(d) for d in base]
     start = date(2020, 1, 1)
     t0 = time.perf_counter()
+    storing = 0.0
+    pending: list = []
     with Store(path) as store:
         for i in range(n_docs):
             a = analyses[i % len(analyses)]
@@ -57,8 +64,10 @@ def build_db(path: Path, n_docs: int) -> None:
             doc.id = f"{a['document']['id'][:12]}{i:08d}"
             day = (start + timedelta(days=(i * 37) % 1600)).isoformat()
             shift = None
-            if doc.published:
-                shift = date.fromisoformat(day) - date.fromisoformat(doc.published[:10])
+            try:
+                shift = date.fromisoformat(day) - date.fromisoformat((doc.published or "")[:10])
+            except ValueError:  # no or a partial publication date (e.g. "2020-09")
+                pass
             doc.published, doc.published_from = day, "given"
             for ev in doc.events:
                 if shift is not None and ev.date and len(ev.date) >= 10 and ev.date[4] == "-":
@@ -68,11 +77,44 @@ def build_db(path: Path, n_docs: int) -> None:
                         ev.date = day
                 else:
                     ev.date = day
-            store.add(doc)
+            pending.append(doc)
+            if len(pending) == batch or i == n_docs - 1:
+                t = time.perf_counter()
+                store.add_many(pending)
+                storing += time.perf_counter() - t
+                pending = []
             if (i + 1) % 2000 == 0:
                 print(f"  stored {i + 1:,} documents ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
         store.conn.execute("ANALYZE")
-        store.conn.commit()
+    return n_docs / storing
+
+
+def has_documents(target: str) -> bool:
+    from claimscope.db import connect, is_url
+
+    if not is_url(target) and not Path(target).exists():
+        return False
+    conn = connect(target)
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+    except Exception:  # noqa: BLE001 - no schema yet
+        return False
+    finally:
+        conn.close()
+
+
+def drop_store(target: str) -> None:
+    """--rebuild: delete the SQLite file, or drop claimscope's tables from the PostgreSQL database."""
+    from claimscope.db import connect, is_url
+
+    if not is_url(target):
+        for suffix in ("", "-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+        return
+    conn = connect(target)
+    conn.execute("DROP TABLE IF EXISTS meta, schema_version, documents, removed, sentences, entities,"
+                 " mentions, events, event_roles, times, failures, entity_names CASCADE")
+    conn.close()
 
 
 def free_port() -> int:
@@ -114,6 +156,10 @@ def random_params(rng: random.Random) -> dict:
 
 
 async def run_load(base: str, clients: int, duration: float, warmup: float) -> dict:
+    return await asyncio.wait_for(_run_load(base, clients, duration, warmup), warmup + duration + 60)
+
+
+async def _run_load(base: str, clients: int, duration: float, warmup: float) -> dict:
     import httpx
 
     latencies: list[float] = []
@@ -240,8 +286,9 @@ def run_wrk(base: str, urls: list[str], clients: int, duration: float, warmup: f
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "load_events.db",
-                    help="database to use; built if missing")
+    ap.add_argument("--db", default=str(ROOT / "bench" / "out" / "load_events.db"),
+                    help="SQLite path or postgresql:// URL; built if missing (empty)")
+    ap.add_argument("--batch", type=int, default=500, help="documents per transaction when building")
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--duration", type=float, default=20.0)
@@ -262,19 +309,20 @@ def main() -> int:
         print("wrk is not on PATH (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
 
-    if args.rebuild and args.db.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(args.db) + suffix).unlink(missing_ok=True)
-    if not args.db.exists():
-        args.db.parent.mkdir(parents=True, exist_ok=True)
-        print(f"building {args.docs:,}-document database at {args.db} …", file=sys.stderr)
+    from claimscope.db import connect, describe, is_url
+
+    if args.rebuild:
+        drop_store(args.db)
+    load_rate = None
+    if not has_documents(args.db):
+        if not is_url(args.db):
+            Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+        print(f"building {args.docs:,}-document database at {describe(args.db)} …", file=sys.stderr)
         t = time.perf_counter()
-        build_db(args.db, args.docs)
+        load_rate = build_db(args.db, args.docs, args.batch)
         print(f"built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    conn = connect(args.db, read_only=True)
     n_docs, n_events = (conn.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM events)").fetchone())
     conn.close()
 
@@ -283,12 +331,14 @@ def main() -> int:
            "--port", str(port), "--workers", str(args.server_threads),
            "--processes", str(args.processes), "--cache-size", str(args.cache_size)]
     env = {**os.environ, "CLAIMSCOPE_TOKEN": ""}
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.NamedTemporaryFile(prefix="claimscope-bench-serve-", suffix=".log", delete=False)
+    t_launch = time.perf_counter()
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
 
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 if httpx.get(base + "/api/stats", timeout=10).status_code == 200:
@@ -296,10 +346,11 @@ def main() -> int:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                print("server did not start:", server.stderr.read().decode() if server.stderr else "",
+                print("server did not start within 60 s:", Path(log.name).read_text(errors="replace")[-4000:],
                       file=sys.stderr)
                 return 1
-            time.sleep(0.2)
+            time.sleep(0.05)
+        start_s = time.perf_counter() - t_launch
         if client == "wrk":
             urls = event_urls(args.urls)
             res = run_wrk(base, urls, args.clients, args.duration, args.warmup)
@@ -315,8 +366,15 @@ def main() -> int:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait(timeout=10)
+        log.close()
+        os.unlink(log.name)
 
-    print(f"database: {n_docs:,} documents, {n_events:,} events ({args.db})")
+    print(f"database: {n_docs:,} documents, {n_events:,} events ({describe(args.db)})")
+    if load_rate is not None:
+        print(f"bulk load (Store.add_many, {args.batch} documents a transaction): {load_rate:,.0f} docs/s")
+    print(f"server start (launch to first answer): {start_s:.2f} s")
+    print(f"machine load (uptime): {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print(f"server: {args.processes} process(es), {args.server_threads} threads each, "
           f"result cache {args.cache_size} entries" + (" (off)" if args.cache_size <= 0 else ""))
     gen = (f"wrk (1 thread, {args.urls:,} pre-generated URLs)" if client == "wrk"
