@@ -121,8 +121,12 @@ CREATE INDEX documents_tsv ON documents USING gin (tsv);
 # on the store itself (no start-up snapshot); the sentence text is no longer copied into every
 # event row (nor into `sentences`): it is document.text[start:end], stored once.
 EVENT_SORT_COLUMNS = ("day", "published", "type", "actor_name", "confidence")
-EVENT_EQ_FILTERS = {"type": ("type",), "type_mode": ("type", "mode"), "actor": ("actor_id",),
-                    "actor_name": ("actor_name",), "country_sector": ("country", "sector")}
+# (equality filter, sort column) indexes make a filtered, sorted page an index walk instead of a
+# sort of every match; each index costs every insert, so only where the matches are many: any
+# sort after a type filter, the date sort after the others (their matches are few enough to sort)
+EVENT_FILTER_SORTS = [(("type",), col) for col in EVENT_SORT_COLUMNS if col != "type"] + [
+    (("type", "mode"), "day"), (("actor_id",), "day"), (("actor_name",), "day"),
+    (("country", "sector"), "day")]
 V2 = """
 CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
 DROP TABLE events;
@@ -141,22 +145,22 @@ CREATE TABLE events (
   span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,
   trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL, trigger_text TEXT NOT NULL,
   day TEXT, week TEXT, published TEXT, country TEXT, sector TEXT,
-  aux_bits INTEGER NOT NULL DEFAULT 0,
+  aux_bits INTEGER NOT NULL DEFAULT 0, sentence_rowid BIGINT,
   UNIQUE (doc_id, id));
 CREATE TABLE entity_names (name TEXT PRIMARY KEY);
-CREATE INDEX events_doc ON events(doc_id, sentence);
+CREATE INDEX events_sentence ON events(sentence_rowid);
 CREATE INDEX events_aux ON events(aux_bits, rowid) WHERE aux_bits <> 0;
-CREATE INDEX events_sector_day ON events(sector, day, rowid);
+-- a date window is read from this index alone (no table lookups), whatever the sort
+CREATE INDEX events_day_cover ON events(day, published, type, actor_name, confidence);
 CREATE INDEX event_roles_name ON event_roles(name, role);
 CREATE INDEX documents_language ON documents(language);
 CREATE INDEX documents_added ON documents(added_at);
 CREATE INDEX documents_title ON documents(title);
 """ + "".join(
-    # an equality filter plus any sort is an index walk, not a sort of all matches
     f"CREATE INDEX events_{col}_rowid ON events({col}, rowid);\n" for col in EVENT_SORT_COLUMNS
 ) + "".join(
-    f"CREATE INDEX events_{name}_{col} ON events({', '.join(dict.fromkeys(cols + (col,)))}, rowid);\n"
-    for name, cols in EVENT_EQ_FILTERS.items() for col in EVENT_SORT_COLUMNS)
+    f"CREATE INDEX events_{'_'.join(cols)}_{col} ON events({', '.join(dict.fromkeys(cols + (col,)))}, rowid);\n"
+    for cols, col in EVENT_FILTER_SORTS)
 V2_SQLITE = """
 CREATE VIRTUAL TABLE sentences_fts USING fts5(
   text, content='', tokenize='unicode61 remove_diacritics 2');

@@ -1,12 +1,29 @@
 """Document <-> the SPEC §4 analysis object (schema `claimscope.analysis/1`)."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
+from functools import cache
 from typing import Any
 
 from claimscope.model import (
     SCHEMA_ID, Document, Entity, Event, Removed, Role, Sentence, Span, TimeExpression,
 )
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def asdict(obj: Any) -> Any:
+    """dataclasses.asdict without its deep copies (the model's values are str/int/float/None or
+    lists of them and of dataclasses): the store serialises every document, so this is hot."""
+    if isinstance(obj, (list, tuple)):
+        return [asdict(v) for v in obj]
+    names = _field_names(type(obj)) if hasattr(obj, "__dataclass_fields__") else None
+    if names is None:
+        return obj
+    return {name: asdict(getattr(obj, name)) for name in names}
 
 
 def _role(role: Role | None) -> dict[str, Any] | None:

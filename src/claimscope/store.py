@@ -34,12 +34,13 @@ COLUMNS = {
     "documents": ("id", "source", "url", "title", "site", "author", "published", "published_from",
                   "language", "media_type", "text", "analysis", "added_at"),
     "removed": ("doc_id", "seq", "text", "reason"),
-    "sentences": ("doc_id", "id", "kind", "start", '"end"', "parent"),
+    "sentences": ("rowid", "doc_id", "id", "kind", "start", '"end"', "parent"),
     "entities": ("doc_id", "id", "name", "kind", "linked", "country", "sector", "aliases"),
     "mentions": ("doc_id", "entity_id", "start", '"end"', "text"),
     "events": ("doc_id", "id", "type", "mode", "contexts", "aux", "date", "sentence", "confidence",
                "actor_id", "actor_name", "span_start", "span_end", "trigger_start", "trigger_end",
-               "trigger_text", "day", "week", "published", "country", "sector", "aux_bits"),
+               "trigger_text", "day", "week", "published", "country", "sector", "aux_bits",
+               "sentence_rowid"),
     "event_roles": ("doc_id", "event_id", "role", "entity_id", "name", "start", '"end"', "text"),
     "times": ("doc_id", "start", '"end"', "text", "value", "granularity"),
 }
@@ -101,13 +102,15 @@ def week_of(day: str | None) -> str | None:
     return (d - timedelta(days=d.weekday())).isoformat() if d else None
 
 
-def _rows(doc: Document) -> dict[str, list[tuple]]:
-    """The rows of every projection table for one document (not the documents row)."""
+def _rows(doc: Document, sentence_rowids: dict[int, int]) -> dict[str, list[tuple]]:
+    """The rows of every projection table for one document (not the documents row);
+    `sentence_rowids`: the rowid each of its sentences gets."""
     j = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
     entities = {e.id: e for e in doc.entities}
     out: dict[str, list[tuple]] = {
         "removed": [(doc.id, i, r.text, r.reason) for i, r in enumerate(doc.removed)],
-        "sentences": [(doc.id, s.id, s.kind, s.start, s.end, s.parent) for s in doc.sentences],
+        "sentences": [(sentence_rowids[s.id], doc.id, s.id, s.kind, s.start, s.end, s.parent)
+                      for s in doc.sentences],
         "entities": [(doc.id, e.id, e.name, e.kind, int(e.linked), e.country, e.sector, j(e.aliases))
                      for e in doc.entities],
         "mentions": [(doc.id, e.id, m.start, m.end, m.text) for e in doc.entities for m in e.mentions],
@@ -122,7 +125,8 @@ def _rows(doc: Document) -> dict[str, list[tuple]]:
             ev.confidence, ev.actor.entity if ev.actor else None, ev.actor.name if ev.actor else None,
             ev.span.start, ev.span.end, ev.trigger.start, ev.trigger.end, ev.trigger.text,
             day, week_of(day), doc.published, actor.country if actor else None,
-            actor.sector if actor else None, sum(AUX_BITS.get(a, 0) for a in set(ev.aux))))
+            actor.sector if actor else None, sum(AUX_BITS.get(a, 0) for a in set(ev.aux)),
+            sentence_rowids.get(ev.sentence)))
         tagged = [("actor", ev.actor), ("object", ev.object)] + [("recipient", r) for r in ev.recipients]
         out["event_roles"] += [(doc.id, ev.id, role, r.entity, r.name, r.start, r.end, r.text)
                                for role, r in tagged if r is not None]
@@ -159,28 +163,42 @@ def _copy(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tup
                 copy.write_row(row)
 
 
+def _reserve_rowids(conn: Connection, n: int) -> list[int]:
+    """`n` new sentence rowids. Events refer to their sentence by rowid (the text filter goes
+    from the sentence full-text index straight to the events), so the rowids are chosen before
+    the rows are written: in SQLite the transaction holds the write lock, so the next free
+    ones; in PostgreSQL from the identity sequence."""
+    if n == 0:
+        return []
+    if conn.is_pg:
+        return [r[0] for r in conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('sentences', 'rowid')) FROM generate_series(1, ?)", (n,))]
+    top = conn.execute("SELECT coalesce(max(rowid), 0) FROM sentences").fetchone()[0]
+    return list(range(top + 1, top + n + 1))
+
+
 def _write_children(conn: Connection, docs: list[Document]) -> None:
     """Every projection row of these (just inserted) documents, then the name list."""
     if not docs:
         return
+    rowids = iter(_reserve_rowids(conn, sum(len(d.sentences) for d in docs)))
     rows: dict[str, list[tuple]] = {t: [] for t in ("sentences", *CHILD_TABLES)}
-    texts: list[tuple] = []
+    texts: list[tuple] = []  # (sentence rowid, text)
     for doc in docs:
-        for table, table_rows in _rows(doc).items():
+        by_id = {s.id: next(rowids) for s in doc.sentences}
+        for table, table_rows in _rows(doc, by_id).items():
             rows[table] += table_rows
-        texts += [(doc.id, s.id, s.kind, s.start, s.end, s.parent, doc.text[s.start:s.end])
-                  for s in doc.sentences]
-    ids = [(doc.id,) for doc in docs]
+        texts += [(by_id[s.id], doc.text[s.start:s.end]) for s in doc.sentences]
     if conn.is_pg:
         for table in CHILD_TABLES:
             _copy(conn, table, COLUMNS[table], rows[table])
         # sentence words go into a tsvector; the text itself only passes through a temp table
-        conn.execute('CREATE TEMP TABLE IF NOT EXISTS sentence_text (doc_id TEXT, id INTEGER,'
-                     ' kind TEXT, start INTEGER, "end" INTEGER, parent INTEGER, text TEXT)'
-                     ' ON COMMIT DELETE ROWS')
-        _copy(conn, "sentence_text", (*COLUMNS["sentences"], "text"), texts)
-        conn.execute(f"INSERT INTO sentences ({', '.join(COLUMNS['sentences'])}, tsv)"
-                     f" SELECT {', '.join(COLUMNS['sentences'])},"
+        cols = ", ".join(COLUMNS["sentences"])
+        conn.execute('CREATE TEMP TABLE IF NOT EXISTS sentence_text (rowid BIGINT, doc_id TEXT, id INTEGER,'
+                     ' kind TEXT, start INTEGER, "end" INTEGER, parent INTEGER, text TEXT) ON COMMIT DELETE ROWS')
+        _copy(conn, "sentence_text", (*COLUMNS["sentences"], "text"),
+              [(*row, text) for row, (_, text) in zip(rows["sentences"], texts)])
+        conn.execute(f"INSERT INTO sentences ({cols}, tsv) SELECT {cols},"
                      f" to_tsvector('simple', left(text, {PG_TS_CHARS})) FROM sentence_text")
         conn.execute("DELETE FROM sentence_text")
         conn.execute("INSERT INTO entity_names SELECT unnest(?::text[]) ORDER BY 1 ON CONFLICT DO NOTHING",
@@ -188,9 +206,7 @@ def _write_children(conn: Connection, docs: list[Document]) -> None:
         return
     for table in ("sentences", *CHILD_TABLES):
         conn.executemany(_insert_sql(table, COLUMNS[table]), rows[table])
-    conn.executemany(
-        "INSERT INTO sentences_fts(rowid, text) SELECT s.rowid, substr(d.text, s.start + 1,"
-        ' s."end" - s.start) FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.doc_id = ?', ids)
+    conn.executemany("INSERT INTO sentences_fts(rowid, text) VALUES (?, ?)", texts)
     conn.executemany("INSERT INTO entity_names VALUES (?) ON CONFLICT DO NOTHING", _names(docs))
 
 

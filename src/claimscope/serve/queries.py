@@ -151,18 +151,17 @@ class EventFilter:
         if self.date_to:
             clauses.append("e.day <= ?")
             params.append(self.date_to)
-        if self.text:
-            sentence = "(e.doc_id || '', e.sentence)" if walk else "(e.doc_id, e.sentence)"
+        if self.text:  # from the sentence full-text index straight to the events
+            sentence = "+e.sentence_rowid" if walk else "e.sentence_rowid"
             phrase = ts_phrase(self.text) if pg else fts_phrase(self.text)
             if phrase is None:
                 clauses.append("1 = 0")
             elif pg:
-                clauses.append(f"{sentence} IN (SELECT s.doc_id, s.id FROM sentences s"
+                clauses.append(f"{sentence} IN (SELECT s.rowid FROM sentences s"
                                " WHERE s.tsv @@ to_tsquery('simple', ?))")
                 params.append(phrase)
             else:
-                clauses.append(f"{sentence} IN (SELECT s.doc_id, s.id FROM sentences s WHERE s.rowid IN"
-                               " (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?))")
+                clauses.append(f"{sentence} IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)")
                 params.append(phrase)
         if self.doc:
             clauses.append("e.doc_id = ?")
