@@ -423,7 +423,7 @@ def test_csv_exports_end_with_a_newline(filled_db, cli, tmp_path):
 
 
 def test_show_ambiguous_prefix_lists_the_matches(filled_db, claimscope_proc):
-    ids = [r[0] for r in sqlite3.connect(filled_db).execute("SELECT id FROM documents")]
+    ids = [r[0] for r in connect(filled_db).execute("SELECT id FROM documents")]
     prefix = next(p for n in range(1, 4) for p in {i[:n] for i in ids}
                   if sum(i.startswith(p) for i in ids) > 1)
     matches = [i for i in ids if i.startswith(prefix)]
@@ -440,8 +440,8 @@ def test_show_marks_cut_sentences(filled_db, cli):
     assert _clip("short", 10) == "short"
     clipped = _clip("one two three four five six seven eight nine ten", 20)
     assert clipped.endswith("…") and len(clipped) <= 20 and "one two" in clipped
-    doc_id = sqlite3.connect(filled_db).execute(
-        "SELECT doc_id FROM events WHERE length(span_text) > 160 LIMIT 1").fetchone()[0]
+    doc_id = connect(filled_db).execute(
+        "SELECT doc_id FROM events WHERE span_end - span_start > 160 LIMIT 1").fetchone()[0]
     out = cli("show", doc_id, "--db", filled_db).stdout
     quoted = [line for line in out.splitlines() if line.strip().startswith("“")]
     assert any(line.rstrip().endswith("…”") for line in quoted)

@@ -357,16 +357,11 @@ def search(
 ) -> None:
     """Full-text search of titles and texts: the best-matching documents with a snippet around
     the words ([…] marks them)."""
-    from claimscope.serve.queries import fts_query
+    from claimscope.serve.queries import fts_query, search_hits
 
-    match = fts_query(text)
-    if match is None:
+    if fts_query(text) is None:
         raise typer.BadParameter("give at least one word", param_hint="TEXT")
-    hits = [dict(r) for r in _open_db(db).execute(
-        "SELECT d.id, d.published, d.title, d.source,"
-        " snippet(documents_fts, 1, '[', ']', '…', 16) AS snippet"
-        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit))]
+    hits = search_hits(_open_db(db), text, limit)
     if as_json:
         typer.echo(json.dumps(hits, ensure_ascii=False, indent=2))
         return

@@ -184,6 +184,7 @@ def connect(target: str | Path, read_only: bool = False, must_exist: bool = Fals
             if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 retrying(lambda: raw.execute("PRAGMA journal_mode=WAL"), is_sqlite_busy)
             raw.execute("PRAGMA synchronous=NORMAL")
+            raw.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages of a growing store stay cached
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open SQLite database {path}: {exc}") from None
     raw.row_factory = sqlite3.Row

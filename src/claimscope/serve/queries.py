@@ -16,7 +16,7 @@ from typing import Any
 
 from claimscope.db import Connection, POSTGRESQL, is_url, pg_error, pg_options
 from claimscope.export import event_rows, event_select, flatten
-from claimscope.migrations import PG_TS_CONFIGS
+from claimscope.migrations import PG_TS_CONFIG_EXPR, PG_TS_CONFIGS
 from claimscope.store import AUX_BITS, Store, load_analysis, open_reader
 from claimscope.store import stats as store_stats
 
@@ -85,6 +85,26 @@ def document_match(conn: Connection, q: str) -> tuple[str, list[Any]] | None:
     if conn.is_pg:
         return PG_DOC_QUERY, [" ".join(_words(q))] * PG_DOC_QUERY.count("?")
     return "d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", [match]
+
+
+def search_hits(conn: Connection, q: str, limit: int) -> list[dict[str, Any]]:
+    """The documents best matching the words of `q`, each with a snippet around them ([…]
+    marks the words); [] when `q` has no words. FTS5 `snippet` / PostgreSQL `ts_headline`."""
+    match = document_match(conn, q)
+    if match is None:
+        return []
+    if conn.is_pg:
+        cond, params = match
+        query = cond.split("@@", 1)[1].strip()
+        sql = (f"SELECT d.id, d.published, d.title, d.source, ts_headline({PG_TS_CONFIG_EXPR}, d.text,"
+               f" {query}, 'StartSel=[, StopSel=], MaxWords=16, MinWords=8') AS snippet"
+               f" FROM documents d WHERE {cond} ORDER BY ts_rank(d.tsv, {query}) DESC, d.rowid LIMIT ?")
+        return [dict(r) for r in conn.execute(sql, [*params, *params, *params, limit])]
+    return [dict(r) for r in conn.execute(
+        "SELECT d.id, d.published, d.title, d.source,"
+        " snippet(documents_fts, 1, '[', ']', '…', 16) AS snippet"
+        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?", (match[1][0], limit))]
 
 
 @dataclass(frozen=True)
