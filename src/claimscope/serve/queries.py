@@ -397,11 +397,18 @@ def facets(db: Database) -> dict[str, list]:
 
 # ---------------------------------------------------------------- events
 
-def _order(sort: str, order: str) -> str:
+# the same sort keys in a form no index can serve: the page is then read from the filter's set
+# and sorted (PostgreSQL's planner, misjudging how many events a set filter matches, would walk
+# the whole sort index)
+UNINDEXED_SORTS = {k: (f"{v} + 0" if k == "confidence" else f"({v} || '')") for k, v in EVENT_SORTS.items()}
+
+
+def _order(sort: str, order: str, by_index: bool = True) -> str:
     # the rowid is the tie-breaker and the last column of every sort index, so an index on the
     # sort column serves ORDER BY+LIMIT
     direction = "DESC" if order == "desc" else "ASC"
-    return f"{EVENT_SORTS[sort]} {direction}, e.rowid {direction}"
+    key = EVENT_SORTS[sort] if by_index else UNINDEXED_SORTS[sort]
+    return f"{key} {direction}, e.rowid {direction}"
 
 
 def count_events(db: Database, f: EventFilter) -> int:
@@ -432,13 +439,14 @@ def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int
     # and testing membership until offset+limit rows are found reads fewer rows: expected walk
     # length = (offset+limit) * events / total. Walk when that is < 3x the set (a walk step is
     # an index-only read plus a membership probe, cheaper than a lookup plus a sort step).
-    # PostgreSQL's planner makes this choice itself.
+    # SQLite is steered by how the set filter is written, PostgreSQL by how the sort key is.
     walk = False
-    if total and f.has_sets and not db.is_pg:
+    if total and f.has_sets:
         walk = (offset + limit) * db.event_count() < WALK_FACTOR * total * total
-    frm, params = f.sql(db, walk)
+    frm, params = f.sql(db, walk and not db.is_pg)
+    by_index = walk or not f.has_sets or not db.is_pg
     return [r[0] for r in db.conn().execute(
-        f"SELECT e.rowid {frm} ORDER BY {_order(sort, order)} LIMIT ? OFFSET ?",
+        f"SELECT e.rowid {frm} ORDER BY {_order(sort, order, by_index)} LIMIT ? OFFSET ?",
         [*params, limit, offset])]
 
 
