@@ -161,6 +161,25 @@ def test_own_country_qualifiers_keep_the_link(stage, text, surface, eid):
     assert (surface, eid) in _links(stage, text)
 
 
+@pytest.mark.parametrize("text, surface", [
+    ("Координационный совет российской оппозиции собрался.", "Координационный совет российской оппозиции"),
+    ("Каардынацыйная рада расейскай апазіцыі сабралася.", "Каардынацыйная рада расейскай апазіцыі"),
+])
+def test_a_cyrillic_country_adjective_after_a_body_name_makes_another_body(stage, text, surface):
+    doc = stage(Document(id="t", source="t", text=text))
+    assert [(m.text, m.entity.startswith("x:")) for m in doc.mentions] == [(surface, True)]
+
+
+def test_own_country_cyrillic_adjective_keeps_the_link(stage):
+    assert ("Каардынацыйная рада", "blr-cc") in _links(stage, "Каардынацыйная рада беларускай апазіцыі.")
+
+
+def test_genitive_s_of_a_persons_name(stage):
+    links = _links(stage, "Putins Krieg und Tichanowskajas Rede.")
+    assert ("Putins", "person-putin") in links and ("Tichanowskajas", "person-tsikhanouskaya") in links
+    assert not [e for _, e in _links(stage, "Marcus said so.") if e.startswith("person-")]
+
+
 def test_journalists_association_and_union_are_different_bodies(stage):
     links = dict(_links(stage, "The Belarusian Association of Journalists criticised the "
                                "Belarusian Journalists' Union."))

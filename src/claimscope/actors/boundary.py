@@ -13,6 +13,7 @@ import re
 
 from .candidate import Candidate
 from .keys import word_key
+from .morph import LANGUAGES
 from .unknown import _NOT_NAMES, _ORG_HEADS, _ROLE_CUES, _TITLE_WORDS
 
 _BODY_KINDS = frozenset({"organization", "igo"})
@@ -23,12 +24,14 @@ _OF_QUALIFIER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?((?:" + _CAP + r"[ \t]+
 # capitalised words right after the name, the last one a body or place noun
 _CAP_AFTER = re.compile(r"(?:[ \t]|-)((?:" + _CAP + r"[ \t]+){0,2}" + _CAP + r")")
 _BODY_HEADS = _ORG_HEADS | {"street", "avenue", "square", "prize", "award", "district", "region"}
+# a lower-case Cyrillic word and the noun after it ("российской оппозиции")
+_CYR_AFTER = re.compile(r"[ \t]+([а-яёіїєўґ'’]+)(?:[ \t]+[а-яёіїєўґ'’]+)?")
 _LOWER_STOP = frozenset("""said says and or but in on at to for from with by as is are was were has
 have had will would that which who the a an of its their his her this these those""".split())
 
 
 class NameBoundaries:
-    """Needs `self.kb` and `self._is_sentence_start`."""
+    """Needs `self.kb`, `self._endings` and `self._is_sentence_start`."""
 
     def _longer_name(self, text: str, spans: list[tuple[int, int]], c: Candidate,
                      chosen: list[Candidate], starts: list[int]) -> tuple[int, int] | None:
@@ -49,6 +52,9 @@ class NameBoundaries:
                 low = m.group(2)
                 if low and low not in _LOWER_STOP and self.kb.adjective_country.get(word_key(words[-1])):
                     end = m.end(2)  # "of the Russian opposition"
+        m = _CYR_AFTER.match(text, c.end)
+        if m and (country := self._cyrillic_adjective(m.group(1))) and country not in own:
+            end = max(end, m.end())  # "Координационный совет российской оппозиции"
         m = _CAP_AFTER.match(text, c.end)
         if m and m.group(1).split()[-1].lower() in _BODY_HEADS:
             end = max(end, m.end(1))  # "Viasna Street", "CSTO Parliamentary Assembly"
@@ -68,6 +74,14 @@ class NameBoundaries:
         if (start, end) == (c.start, c.end):
             return None
         return start, end
+
+    def _cyrillic_adjective(self, word: str) -> str | None:
+        """The country code of a Cyrillic country adjective in any case ("российской" -> RUS)."""
+        for form in [word] + [f for lang in LANGUAGES for f in self._endings.citation_forms(word, lang)]:
+            cid = self.kb.adjective_country.get(word_key(form))
+            if cid:
+                return self.kb.entries[cid].country
+        return None
 
     def _names_own(self, words: list[str], own: set[str], chosen: list[Candidate],
                    a: int, b: int) -> bool:

@@ -347,7 +347,8 @@ class KnowledgeBase:
     def _country_forms(self, e: Entry) -> tuple[list[str], list[str], list[str]]:
         names = [e.name] + [a for a in e.aliases if not _is_acronym(a) and a[:1].isupper()
                             and a.isascii()]
-        return names, e.adjectives, e.demonyms
+        # Cyrillic adjectives (российский) only mark qualifiers (boundary.py), no English templates
+        return names, [a for a in e.adjectives if a.isascii()], e.demonyms
 
     def _derive(self) -> None:
         forms: dict[str, tuple[list[str], list[str], list[str]]] = {}

@@ -87,6 +87,11 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
                 if kinds & {"person"} or (" " not in key and kinds & {"organization", "igo"}):
                     fz.update(t for t in key.split(" ") if len(t) >= 5 and not t.isdigit())
         self._fuzzy_vocab = sorted(fz)
+        # single-word keys of people's names (surnames), for a genitive -s
+        self._person_tokens = frozenset(
+            key for key, plist in kb.patterns.items() if " " not in key and any(
+                p.via in ("name", "alias") and kb.entries[e].kind == "person"
+                for p in plist for e in p.entries))
         self._fz_lower: dict[str, set[str]] = {}
         self._fz_skel: dict[str, list[str]] = {}
         for t in self._fuzzy_vocab:
@@ -164,6 +169,11 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
                 return own + tuple(k for k in cit if k != key), "" if own else "inflected"
         if own:
             return own, ""
+        if word[0].isupper() and word.endswith("s") and len(word) > 5:
+            # German/Polish-style genitive of a person's name: "Lukaschenkos Regime"
+            k = word_key(word[:-1], lang)
+            if k in self._person_tokens:
+                return (k,), "inflected"
         if word[0].isupper() and len(key) >= 5 and not key.isdigit():
             f = self._fuzzy(key)
             if f is not None:
