@@ -97,7 +97,9 @@ def morph_forms(name: str, lang: str, person: bool) -> dict[str, str]:
         for i, w in enumerate(words):
             if not _CYR.search(w) or w.isupper():
                 continue
-            p = _pick(w, lang, gender, {"NOUN", "ADJF"}, animate=True)
+            # a surname in -ин/-ов is a noun (Ивашина), not a possessive adjective (Ивашиного)
+            adjectival = re.search(r"(ий|ый|ой|ая|яя|ій|ка|на)$", w.lower()) and len(w) > 4
+            p = _pick(w, lang, gender, {"NOUN", "ADJF"} if adjectival else {"NOUN"}, animate=True)
             if p is None:
                 continue
             for c in CASES:
@@ -110,7 +112,8 @@ def morph_forms(name: str, lang: str, person: bool) -> dict[str, str]:
         if w.isupper() or not _CYR.search(w):
             break
         p = _pick(w, lang, None, {"NOUN"})
-        if p is not None and _pick(w, lang, None, {"ADJF", "PRTF"}) is None:
+        a = _pick(w, lang, None, {"ADJF", "PRTF"})
+        if p is not None and (a is None or p.score >= a.score):  # uk "рада" is also "glad"
             head = (i, p)
             break
     if head is None:
@@ -180,6 +183,9 @@ def be_word(word: str, kind: str, gender: str, animate: bool) -> dict[str, str] 
     elif w.endswith("нне"):
         s = w[:-1]
         forms = dict(gent=s + "я", datv=s + "ю", accs=w, ablt=s + "ем", loct=s + "і")
+    elif w.endswith("я") and gender == "femn":  # Асамблея, Арганізацыя
+        s = w[:-1]
+        forms = dict(gent=s + "і", datv=s + "і", accs=s + "ю", ablt=s + "яй", loct=s + "і")
     elif w.endswith("а") and gender == "femn":
         s = w[:-1]
         gen = s + ("і" if s[-1] in _VELAR else "ы")
@@ -230,7 +236,7 @@ def be_forms(name: str, person: bool) -> dict[str, str]:
     # bodies: adjectives (-ая/-ы/-і/-ае, Наша) up to the head noun
     head = None
     for i, w in enumerate(words):
-        if w.isupper() or not _CYR.search(w) or not w.isalpha():
+        if w.isupper() or not _CYR.search(w) or not w.replace("'", "").isalpha():
             break
         if not re.search(r"(ая|ы|і|ае|ша)$", w.lower()) or re.search(r"(ыя|ія)$", w.lower()):
             head = i
@@ -263,12 +269,13 @@ def case_table(kb) -> list[tuple[str, str, str, str, str]]:
         if e.derived_from or e.kind == "country":
             continue
         person = e.kind == "person"
-        for name in e.all_names():
+        tagged = [(n, lang) for lang, names in e.cyrillic.items() for n in names]
+        untagged = [(n, language(n)) for n in e.all_names() if n not in e.cyrillic_names()]
+        for name, lang in tagged + untagged:
             if not _CYR.search(name) or not re.fullmatch(r"[\w'’ -]+", name):
                 continue
             if not person and " " not in name:
                 continue
-            lang = language(name)
             forms = be_forms(name, person) if lang == "be" else morph_forms(name, lang, person)
             for case, form in forms.items():
                 rows.append((e.id, lang, name, case, form))

@@ -41,8 +41,15 @@ def test_generated_table_is_real(kb):
     assert all(langs[x] >= 100 for x in ("be", "ru", "uk")), langs
     changed = sum(1 for r in rows if r[4] != r[2])
     assert changed / len(rows) > 0.8  # the oblique cases really differ from the citation form
-    bodies = {r[0] for r in rows if not r[0].startswith("person-")}
-    assert {"blr-cc", "blr-nam", "blr-kalinouski", "ukr-rada"} <= bodies
+    by_entry: dict[str, set[str]] = {}
+    for eid, lang, *_ in rows:
+        by_entry.setdefault(eid, set()).add(lang)
+    people = [e.id for e in kb.entries.values() if e.kind == "person"]
+    assert [p for p in people if by_entry.get(p) != {"be", "ru", "uk"}] == []  # every person, 3 languages
+    bodies = {eid for eid, langs in by_entry.items() if not eid.startswith("person-")
+              and langs == {"be", "ru", "uk"}}
+    assert len(bodies) >= 30
+    assert {"blr-cc", "blr-nam", "blr-kalinouski", "ukr-rada", "blr-utc", "un", "eu"} <= bodies
 
 
 @pytest.mark.parametrize("lang", ["be", "ru", "uk"])

@@ -37,7 +37,8 @@ def _iso3_codes() -> frozenset[str]:
 
 ISO3 = _iso3_codes()
 FIELDS = frozenset("""id name kind aliases country sector roles descriptors ids adjectives demonyms
-capital seats templates derive extends note surname capitalized speaks_for contextual""".split())
+capital seats templates derive extends note surname capitalized speaks_for contextual cyrillic""".split())
+CYRILLIC_LANGUAGES = ("be", "ru", "uk")
 ROLE_FIELDS = frozenset("title org from to sector country head".split())
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -104,6 +105,12 @@ class Entry:
     # aliases that name this entry only near a mention of one of these countries or entries
     # ("CC" is the Coordination Council only in a Belarusian context)
     contextual: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # Cyrillic names by language (be, ru, uk); they are aliases too. The language decides the
+    # transliteration conventions and, in the tests, the declension.
+    cyrillic: dict[str, list[str]] = field(default_factory=dict)
+
+    def cyrillic_language(self, name: str) -> str | None:
+        return next((lang for lang, names in self.cyrillic.items() if name in names), None)
 
     def roles_on(self, on: str | None) -> list[RoleSpec]:
         day = on[:10] if on else date.today().isoformat()
@@ -125,9 +132,12 @@ class Entry:
         """Ids of the organisations this person heads on that date."""
         return [r.org for r in self.roles_on(on) if r.head and r.org]
 
+    def cyrillic_names(self) -> list[str]:
+        return [n for names in self.cyrillic.values() for n in names]
+
     def all_names(self) -> list[str]:
         out = [self.name]
-        for a in self.aliases:
+        for a in self.aliases + self.cyrillic_names():
             if a not in out:
                 out.append(a)
         return out
@@ -255,9 +265,28 @@ def parse_entry(raw: Any, path: str, index: int) -> Entry:
         templates=templates, derive=derive_t, surname=raw.get("surname", True) is not False,
         capitalized=bool(raw.get("capitalized")),
         contextual=_contextual(raw.get("contextual"), path, label),
+        cyrillic=_cyrillic(raw.get("cyrillic"), path, label),
         speaks_for=_speaks_for(raw.get("speaks_for"), path, label),
         source=path,
     )
+
+
+def _cyrillic(v: Any, path: str, entry: str) -> dict[str, list[str]]:
+    """`cyrillic: {be: [Аляксандр Лукашэнка], ru: [...], uk: [...]}`."""
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise DataFileError(path, entry, "cyrillic", "must map be/ru/uk to names")
+    out = {}
+    for lang, names in v.items():
+        if lang not in CYRILLIC_LANGUAGES:
+            raise DataFileError(path, entry, f"cyrillic.{lang}", "language must be be, ru or uk")
+        names = _as_list(names, path, entry, f"cyrillic.{lang}")
+        for n in names:
+            if not _CYR.search(n):
+                raise DataFileError(path, entry, f"cyrillic.{lang}", f"not a Cyrillic name: {n!r}")
+        out[lang] = names
+    return out
 
 
 def _contextual(v: Any, path: str, entry: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -466,7 +495,7 @@ class KnowledgeBase:
         for n in e.all_names():
             if not _CYR.search(n) or _is_acronym(n) or (not person and len(n.split()) > 3):
                 continue
-            for conv, latin in romanisations(n, person):
+            for conv, latin in romanisations(n, person, e.cyrillic_language(n)):
                 forms = [latin]
                 if person and e.surname and " " in latin:
                     forms.append(latin.split()[-1])
@@ -480,7 +509,7 @@ class KnowledgeBase:
         surnames: dict[str, set[str]] = {}
         for e in self.entries.values():
             self._add(e.name, e.id, "name")
-            for a in e.aliases:
+            for a in e.aliases + [n for n in e.cyrillic_names() if n not in e.aliases]:
                 self._add(a, e.id, "alias")
             for a, near in e.contextual:
                 self._add(a, e.id, "alias", near=near)
@@ -554,6 +583,9 @@ def load_entries(files: list[Path], problems: list[str] | None = None) -> list[E
                     base.aliases += [a for a in e.aliases if a not in base.aliases]
                     base.descriptors += [d for d in e.descriptors if d not in base.descriptors]
                     base.contextual += [c for c in e.contextual if c not in base.contextual]
+                    for lang, names in e.cyrillic.items():
+                        have = base.cyrillic.setdefault(lang, [])
+                        have += [n for n in names if n not in have]
                     base.roles += e.roles
                     base.ids.update(e.ids)
                     continue

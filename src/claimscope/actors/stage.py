@@ -27,6 +27,7 @@ from .unknown import UnknownNames
 _FILLER = "\u0001"
 _NEAR = 400  # characters around a contextual alias in which its context must be named
 _LANGUAGE_COUNTRY = {"be": "BLR", "uk": "UKR"}
+_CACHE_MAX = 200_000  # words whose readings are remembered
 _BASE = 0x3400  # vocabulary token i is the character chr(_BASE + i) in the key string
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
 
@@ -99,7 +100,18 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
             self._fz_skel.setdefault(_skeleton(t.lower()), []).append(t)
         self._fuzzy_cache: dict[str, str | None] = {}
         self._endings = load_case_endings()
-        self._citation_cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        # lower-case Cyrillic words of the knowledge base's names -> their name-token keys
+        self._cyrillic_words: dict[str, str] = {}
+        for e in kb.entries.values():
+            for n in e.all_names():
+                if _CYR.search(n):
+                    n_lang = cyrillic_language(n)
+                    for a, b in tokenize(n):
+                        k = word_key(n[a:b], n_lang)
+                        if k in self._vocab:
+                            self._cyrillic_words.setdefault(n[a:b].lower(), k)
+        # (word, language) -> its readings (_options); bounded, see _CACHE_MAX
+        self._options_cache: dict[tuple[str, str | None], tuple[tuple[str, ...], str]] = {}
         # consecutive name tokens of knowledge-base names, to read an ambiguous case form
         self._pairs = {(t[i], t[i + 1]) for key in kb.patterns for t in [key.split(" ")]
                        for i in range(len(t) - 1)}
@@ -140,27 +152,37 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
         """Name-token keys of the citation forms an inflected Cyrillic word may stand for
         ("Лукашэнкам" -> key of "Лукашэнка"), best first. The document's language's endings
         are tried first, then the other two (a Russian name quoted in a Belarusian text)."""
-        ck = (word, lang)
-        got = self._citation_cache.get(ck)
-        if got is None:
-            out: list[str] = []
-            order = (lang,) + tuple(x for x in LANGUAGES if x != lang) if lang in LANGUAGES else LANGUAGES
-            for rules in order:
-                for form in self._endings.citation_forms(word, rules):
-                    k = word_key(form, lang)
-                    if k in self._vocab and k not in out:
-                        out.append(k)
-            got = self._citation_cache[ck] = tuple(out)
-        return got
+        out: list[str] = []
+        order = (lang,) + tuple(x for x in LANGUAGES if x != lang) if lang in LANGUAGES else LANGUAGES
+        forms = [f for rules in order for f in self._endings.citation_forms(word, rules)]
+        for form in forms:  # the knowledge base's own Cyrillic words: no transliteration needed
+            k = self._cyrillic_words.get(form.lower())
+            if k is not None and k not in out:
+                out.append(k)
+        if not out and word[0].isupper():  # a name the KB spells only in Latin letters
+            for form in forms:
+                k = word_key(form, lang)
+                if k in self._vocab and k not in out:
+                    out.append(k)
+        return tuple(out)
 
     def _options(self, word: str, key: str, lang: str | None) -> tuple[tuple[str, ...], str]:
         """The name-token keys a token may be, best first, and how: '' (its own key first),
         'inflected' (case forms of name tokens, morph.py), 'fuzzy' (see _fuzzy)."""
+        ck = (word, lang)
+        got = self._options_cache.get(ck)
+        if got is None:
+            if len(self._options_cache) > _CACHE_MAX:  # a long batch: start afresh, stay bounded
+                self._options_cache.clear()
+            got = self._options_cache[ck] = self._find_options(word, key, lang)
+        return got
+
+    def _find_options(self, word: str, key: str, lang: str | None) -> tuple[tuple[str, ...], str]:
         own = (key,) if key in self._vocab else ()
         if "\u0400" <= word[0] <= "\u04ff":
             if not own:  # a Russian spelling in a Belarusian text ("АБСЕ" keyed as Russian)
-                own = next(((k,) for k in (word_key(word, x) for x in LANGUAGES if x != lang)
-                             if k in self._vocab), ())
+                k = self._cyrillic_words.get(word.lower())
+                own = (k,) if k is not None else ()
             cit = self._citation_keys(word, lang)
             if cit and own and lang and self._endings.is_oblique(word, lang):
                 # its own key last: a case form first, the name token only if a name goes on
@@ -197,15 +219,15 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
         for ti, k in enumerate(keys):
             if not k or k in STOP:
                 continue
-            a, b = spans[ti]
+            a = spans[ti][0]
             first = text[a]
             c = vocab.get(k)
             idx.append(ti)
-            if not "\u0400" <= first <= "\u04ff" and (
+            if (first < "\u0400" or first > "\u04ff") and (
                     c is not None or not first.isupper() or len(k) < 5 or k.isdigit()):
                 chars.append(c or _FILLER)  # the common case: a Latin word, known or not a name
                 continue
-            o, step = self._options(text[a:b], k, lang)
+            o, step = self._options(text[a:spans[ti][1]], k, lang)
             j = len(chars)
             chars.append(vocab[o[0]] if o else _FILLER)
             if step == "fuzzy":

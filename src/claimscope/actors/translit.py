@@ -154,9 +154,10 @@ def load_conventions(path: Path | None = None) -> tuple[Convention, ...]:
     return tuple(out)
 
 
-def romanisations(text: str, person: bool) -> list[tuple[str, str]]:
-    """(convention name, romanised text) of a Cyrillic name in every convention for its language."""
-    lang = name_language(text)
+def romanisations(text: str, person: bool, lang: str | None = None) -> list[tuple[str, str]]:
+    """(convention name, romanised text) of a Cyrillic name in every convention for its language
+    (given, or told by its letters)."""
+    lang = lang or name_language(text)
     out = []
     for conv in load_conventions():
         if lang in conv.languages:
