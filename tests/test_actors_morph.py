@@ -109,3 +109,33 @@ def test_find_explains_an_inflected_match():
     res = CliRunner().invoke(app, ["find", "Каардынацыйнай радзе"])
     assert res.exit_code == 0, res.output
     assert "blr-cc" in res.output and "via inflected" in res.output
+
+
+@pytest.mark.parametrize("cyrillic, field", [
+    ({"xx": ["Іван Іваў"]}, "cyrillic.xx"),
+    ({"be": ["Ivan Ivau"]}, "cyrillic.be"),
+    (["Іван Іваў"], "cyrillic"),
+])
+def test_cyrillic_names_field_errors(tmp_path, cyrillic, field):
+    import yaml
+
+    p = tmp_path / "kb.yaml"
+    p.write_text(yaml.safe_dump([{"id": "x1", "name": "Ivan Ivau", "kind": "person", "country": "BLR",
+                                  "cyrillic": cyrillic}], allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError) as exc:
+        load_kb([p])
+    assert exc.value.field == field and exc.value.entry == "x1"
+
+
+def test_provenance_on_the_multilingual_corpus(stage):
+    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "multilingual"
+    if not corpus.exists():
+        pytest.skip("shared corpus not available")
+    linked = 0
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        doc = stage(Document(id=path.name, source=str(path), text=text))
+        for m in doc.mentions:
+            assert text[m.start:m.end] == m.text, (path, m)
+        linked += sum(1 for e in doc.entities if e.linked)
+    assert linked > 50
