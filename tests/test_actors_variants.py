@@ -106,6 +106,12 @@ def test_cc_only_near_belarusian_context(stage):
     assert ("CC", "blr-cc") not in _links(stage, far)
 
 
+def test_find_explains_a_contextual_alias():
+    res = CliRunner().invoke(app, ["find", "CC"])
+    assert res.exit_code == 0 and "blr-cc" in res.output
+    assert "contextual alias, only near BLR ('CC')" in res.output
+
+
 def test_bare_mfa_is_the_ministry_of_the_country_named(stage):
     assert ("MFA", "ukr-mfa") in _links(stage, "Zelensky spoke. The MFA said so.")
     assert ("МЗС", "blr-mfa") in _links(stage, "Лукашэнка выступіў. МЗС паведаміла.")

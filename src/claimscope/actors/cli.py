@@ -94,6 +94,8 @@ def match_kind(kb: KnowledgeBase, text: str, key: str, eid: str, step: str,
     e = kb.entries[eid]
     forms = [("name" if n == e.name else "alias", n) for n in e.all_names() if name_key(n) == key]
     forms += [(f"convention {labels.get(c, c)}", f) for c, f in kb.conventions.get((key, eid), [])]
+    forms += [(f"contextual alias, only near {'/'.join(near)}", a) for a, near in e.contextual
+              if name_key(a) == key]
     if not forms:
         return "key"
     low = unicodedata.normalize("NFC", text).lower()
