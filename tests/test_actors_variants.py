@@ -191,3 +191,23 @@ def test_journalists_association_and_union_are_different_bodies(stage):
                                "Belarusian Journalists' Union."))
     assert links == {"Belarusian Association of Journalists": "blr-baj",
                      "Belarusian Journalists' Union": "blr-buj"}
+
+
+def test_a_kb_surname_after_another_given_name_is_another_person(stage):
+    assert not [e for _, e in _links(stage, "Andrei Miadzvedzeu was charged.") if e == "person-medvedev"]
+    assert ("Dmitry Medvedev", "person-medvedev") in _links(stage, "Dmitry Medvedev said so.")
+    assert ("Medvedev", "person-medvedev") in _links(stage, "President Medvedev said so.")
+
+
+def test_a_cyrillic_capital_in_a_case_form_or_after_a_preposition_is_a_place(stage):
+    assert not [e for _, e in _links(stage, "Посольство США в Минске закрыто.") if e == "blr-gov"]
+    assert not [e for _, e in _links(stage, "Люди вышли на улицы Минска.") if e == "blr-gov"]
+    assert ("Минск", "blr-gov") in _links(stage, "Официальный Минск ответил Вильнюсу.")
+
+
+def test_headlines_and_people_end_a_longer_name(stage):
+    assert ("UN", "un") in _links(stage, "UN To Probe Police Violence In Belarus After Protests\n\nText.")
+    links = _links(stage, "Chairman of the Council of Ministers of the Union State Mikhail Mishustin said.")
+    assert ("Mikhail Mishustin", "person-mishustin") in links
+    assert ("Council of Ministers of the Union State",
+            "x:council of ministers of the union state") in links

@@ -30,8 +30,18 @@ _LOWER_STOP = frozenset("""said says and or but in on at to for from with by as 
 have had will would that which who the a an of its their his her this these those""".split())
 
 
+def _title_case_line(text: str, pos: int) -> bool:
+    """Whether the line around `pos` is a Title Case headline ("UN To Probe Police Violence")."""
+    a = text.rfind("\n", max(0, pos - 200), pos) + 1
+    b = text.find("\n", pos, pos + 200)
+    if a == 0 and pos > 200 or b < 0 and pos + 200 < len(text):
+        return False  # a line this long is running text, not a headline
+    words = re.findall(r"[^\W\d_]{2,}", text[a:len(text) if b < 0 else b])
+    return len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 class NameBoundaries:
-    """Needs `self.kb`, `self._endings` and `self._is_sentence_start`."""
+    """Needs `self.kb`, `self._endings`, `self._given_names` and `self._is_sentence_start`."""
 
     def _longer_name(self, text: str, spans: list[tuple[int, int]], c: Candidate,
                      chosen: list[Candidate], starts: list[int]) -> tuple[int, int] | None:
@@ -46,17 +56,24 @@ class NameBoundaries:
         start, end = c.start, c.end
         m = _OF_QUALIFIER.match(text, c.end)
         if m:
-            words = m.group(1).split()
-            if not self._names_own(words, own, chosen, m.start(1), m.end(1)):
-                end = m.end(1)
+            q_end = m.end(1)
+            for o in chosen:  # the qualifier stops before a person ("… Union State Mikhail Mishustin")
+                if m.start(1) < o.start < q_end and o.pattern is not None and any(
+                        self.kb.entries[e].kind == "person" for e in o.pattern.entries):
+                    q_end = min(q_end, len(text[:o.start].rstrip()))
+            words = text[m.start(1):q_end].split()
+            if words and not self._names_own(words, own, chosen, m.start(1), q_end):
+                end = q_end
                 low = m.group(2)
-                if low and low not in _LOWER_STOP and self.kb.adjective_country.get(word_key(words[-1])):
+                if (q_end == m.end(1) and low and low not in _LOWER_STOP
+                        and self.kb.adjective_country.get(word_key(words[-1]))):
                     end = m.end(2)  # "of the Russian opposition"
         m = _CYR_AFTER.match(text, c.end)
         if m and (country := self._cyrillic_adjective(m.group(1))) and country not in own:
             end = max(end, m.end())  # "Координационный совет российской оппозиции"
         m = _CAP_AFTER.match(text, c.end)
-        if m and m.group(1).split()[-1].lower() in _BODY_HEADS:
+        if m and m.group(1).split()[-1].lower() in _BODY_HEADS and not any(
+                w in _NOT_NAMES for w in m.group(1).split()) and not _title_case_line(text, c.start):
             end = max(end, m.end(1))  # "Viasna Street", "CSTO Parliamentary Assembly"
         if c.start_tok > 0:
             a, b = spans[c.start_tok - 1]
@@ -69,11 +86,29 @@ class NameBoundaries:
                              and word.lower() not in _TITLE_WORDS and word.lower() not in _ROLE_CUES
                              and not word.isupper()
                              and not self._is_sentence_start(a, starts, text))
-                if foreign or name_like:
+                if foreign or (name_like and not _title_case_line(text, c.start)):
                     start = a
         if (start, end) == (c.start, c.end):
             return None
         return start, end
+
+    def _another_persons_surname(self, text: str, spans: list[tuple[int, int]], c: Candidate,
+                                 starts: list[int]) -> bool:
+        """A KB surname after a given name that is not the KB person's: another person of that
+        surname ("Andrei Miadzvedzeu" is not Dzmitry Miadzvedzeu / Medvedev). The given name is
+        one the knowledge base knows for someone, so titles and sentence-initial words are not
+        taken for one."""
+        p = c.pattern
+        if (p is None or c.start_tok == 0 or c.start_tok != c.end_tok or p.via != "alias"
+                or not all(self.kb.entries[e].kind == "person" for e in p.entries)):
+            return False
+        a, b = spans[c.start_tok - 1]
+        if text[b:c.start] != " " or not text[a].isupper():
+            return False
+        given = word_key(text[a:b])
+        if given not in self._given_names:
+            return False
+        return not any(given in self.kb.first_names.get(e, ()) for e in p.entries)
 
     def _cyrillic_adjective(self, word: str) -> str | None:
         """The country code of a Cyrillic country adjective in any case ("российской" -> RUS)."""

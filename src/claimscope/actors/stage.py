@@ -27,6 +27,9 @@ from .unknown import UnknownNames
 _FILLER = "\u0001"
 _NEAR = 400  # characters around a contextual alias in which its context must be named
 _LANGUAGE_COUNTRY = {"be": "BLR", "uk": "UKR"}
+# Belarusian, Russian, Ukrainian prepositions before a place
+_CYR_PLACE_PREPOSITIONS = frozenset("в во у ў на из із з зі со са под пад під около каля біля до да "
+                                    "через праз від от ад по па над под після после пасля".split())
 _CACHE_MAX = 200_000  # words whose readings are remembered
 _BASE = 0x3400  # vocabulary token i is the character chr(_BASE + i) in the key string
 _STOP_CHAR = ""  # tokens with key in STOP are dropped from the key string
@@ -100,6 +103,8 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
             self._fz_skel.setdefault(_skeleton(t.lower()), []).append(t)
         self._fuzzy_cache: dict[str, str | None] = {}
         self._endings = load_case_endings()
+        # keys of every KB person's given names (another person's surname guard, boundary.py)
+        self._given_names = frozenset(k for ks in kb.first_names.values() for k in ks)
         # lower-case Cyrillic words of the knowledge base's names -> their name-token keys
         self._cyrillic_words: dict[str, str] = {}
         for e in kb.entries.values():
@@ -343,6 +348,8 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
                 continue
             if p.via == "metonym" and not self._metonym_ok(text, c):
                 continue
+            if self._another_persons_surname(text, spans, c, sent_starts):
+                continue
             if _DOC_NOUN.match(text, c.end):
                 continue  # "UN Charter", "Budapest Memorandum", "OSCE obligations"
             c.entity = p.entries[0]
@@ -490,6 +497,11 @@ class ActorStage(SpeakerResolution, UnknownNames, NameBoundaries):
         surface = text[c.start:c.end]
         if surface.isupper() and len(surface) > 3:  # dateline "MOSCOW, August 10."
             return False
+        if _CYR.search(surface):
+            # a case form of a city is a place ("в Минске", "з Мінска"); so is one after a
+            # preposition; "официальный Минск" and a bare "Минск" are the government
+            m = re.search(r"(\w+)\s+$", text[max(0, c.start - 20):c.start])
+            return not c.inflected and not (m and m.group(1).lower() in _CYR_PLACE_PREPOSITIONS)
         before = text[max(0, c.start - 40):c.start].lower()
         m = re.search(r"([a-z]+)\s+$", before)
         prev = m.group(1) if m else ""
