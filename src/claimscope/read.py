@@ -287,7 +287,7 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
                     yield from _warc_record(record, path, n, opts)
                 except Exception as exc:  # noqa: BLE001 - warcio raises bare Exceptions
                     yield Failure(f"{path}#{n}", "read", f"truncated or malformed WARC record: "
-                                  f"{str(exc) or exc.__class__.__name__}")
+                                  f"{_one_line(str(exc)) or exc.__class__.__name__}")
                     return
             if n == 0:
                 yield Failure(str(path), "read", "not a WARC file (no records)")
@@ -297,7 +297,8 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
     except OSError as exc:
         yield Failure(str(path), "read", f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # warcio raises bare Exceptions on garbled archives
-        yield Failure(f"{path}#{n + 1}", "read", f"truncated or malformed WARC record: {exc}")
+        yield Failure(f"{path}#{n + 1}", "read",
+                      f"truncated or malformed WARC record: {_one_line(str(exc))}")
 
 
 def _read_url(url: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
@@ -462,3 +463,9 @@ def iter_inputs(inputs: Iterable[str], opts: ReadOptions | None = None) -> Itera
     opts = opts or ReadOptions()
     for item in inputs:
         yield from _guarded(item, _read_item(item, opts))
+
+
+def _one_line(message: str) -> str:
+    """warcio's messages quote the bad line with its newline ("first line: ò\n"): a failure
+    reason is one line."""
+    return " ".join(message.split())
