@@ -364,14 +364,17 @@ def _walk(root: Path) -> Iterator[Path | Failure]:
     dangling links and symlink loops become Failures instead of being skipped silently."""
     files: list[Path] = []
     failures: list[Failure] = []
-
-    def visit(directory: Path, ancestors: frozenset) -> None:
+    top = root.stat()
+    # an explicit stack, not recursion: a deep tree must not hit the recursion limit
+    stack = [(root, frozenset({(top.st_dev, top.st_ino)}))]
+    while stack:
+        directory, ancestors = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             failures.append(Failure(safe_source(str(directory)), "read",
                                     f"cannot read directory: {exc.strerror or exc}"))
-            return
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -390,12 +393,9 @@ def _walk(root: Path) -> Iterator[Path | Failure]:
                     failures.append(Failure(safe_source(str(path)), "read",
                                             "symlink loop (links back to a parent directory)"))
                 else:
-                    visit(path, ancestors | {key})
+                    stack.append((path, ancestors | {key}))
             elif stat.S_ISREG(info.st_mode) and _is_document_file(path):
                 files.append(path)
-
-    top = root.stat()
-    visit(root, frozenset({(top.st_dev, top.st_ino)}))
     yield from failures
     yield from sorted(files)
 
