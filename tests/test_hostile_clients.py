@@ -310,3 +310,27 @@ def test_large_body_right_after_a_small_head_is_not_taken_for_a_big_head(server)
     text = "The Council condemned the arrests in Minsk.\n" + " " * 5_000_000 + "\nIt demanded their release."
     r = httpx.post(base + "/api/ingest", data={"text": text}, headers={"X-Claimscope-Token": TOKEN}, timeout=60)
     assert r.status_code == 200, r.text[:300]
+
+
+@pytest.mark.parametrize("form", ["multipart", "urlencoded"])
+def test_wrong_form_token_sent_first_is_refused_before_the_rest_of_the_body(server, form):
+    """The upload form sends `token` first: a wrong one is refused while the body is still coming."""
+    _, port = server
+    if form == "multipart":
+        first = b"--b\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nwrong\r\n--b\r\n"
+        ctype = b"multipart/form-data; boundary=b"
+    else:
+        first = b"token=wrong&text="
+        ctype = b"application/x-www-form-urlencoded"
+    head = (b"POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Type: " + ctype
+            + b"\r\nContent-Length: 9000000\r\n\r\n")
+    reply, elapsed = _raw(port, head + first)  # then nothing more: 9 MB never sent
+    assert reply.startswith(b"HTTP/1.1 401") and elapsed < 2
+
+
+def test_right_form_token_then_upload_is_stored(server):
+    base, _ = server
+    r = httpx.post(base + "/api/ingest", data={"token": TOKEN, "title": "Form token"},
+                   files={"file": ("a.txt", b"The Council met in Vilnius. It called for new sanctions.", "text/plain")},
+                   timeout=60)
+    assert r.status_code == 200, r.text

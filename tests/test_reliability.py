@@ -343,3 +343,4 @@ def test_amplification_guard_is_fast_and_bounded(tmp_path, kind):
     assert ("too many lines" if kind == "million_lines" else "characters long") in reason, out
     assert float(seconds) < 10, seconds
     assert int(rss_mb) < 1200, rss_mb
+

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from urllib.parse import unquote_plus
 
 import anyio
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -44,15 +46,23 @@ class IngestBodyGuard:
             return await _refuse(scope, send, 400, "invalid Content-Length")
         if declared > MAX_BODY:
             return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
+        # without the header, a `token` field sent first (the upload form does) is checked
+        # as soon as it has arrived, before the rest of the body
+        sniffer = None if given is not None else _LeadingToken.for_type(headers.get(b"content-type", b""))
         body = bytearray()
         with anyio.move_on_after(BODY_TIMEOUT) as timer:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
                     return None
-                body += message.get("body", b"")
+                chunk = message.get("body", b"")
+                body += chunk
                 if len(body) > MAX_BODY:
                     return await _refuse(scope, send, 413, f"request body over {MAX_BODY:,} bytes")
+                if sniffer is not None and (found := sniffer.feed(chunk)) is not None:
+                    sniffer = None
+                    if found is not NOT_FIRST and not token_ok(self.token, found):
+                        return await _refuse(scope, send, 401, "missing or wrong token")
                 if not message.get("more_body"):
                     break
         if timer.cancelled_caught:
@@ -67,6 +77,68 @@ class IngestBodyGuard:
             return {"type": "http.request", "body": bytes(body), "more_body": False}
 
         return await self.app(scope, replay, send)
+
+
+NOT_FIRST = object()  # the body's first field is not `token`
+
+
+class _LeadingToken:
+    """Streams a multipart or urlencoded body until its first field is complete; `feed`
+    returns the value of that field if it is `token`, NOT_FIRST if the first field is another
+    one (the token is then checked by the route, after the capped body), None while undecided."""
+
+    def __init__(self, boundary: bytes | None):
+        self.found: str | object | None = None
+        self.urlencoded = bytearray() if boundary is None else None
+        if boundary is not None:
+            from python_multipart.multipart import MultipartParser
+
+            self.field, self.header = bytearray(), bytearray()
+            self.disposition = b""
+            self.value = bytearray()
+            self.parser = MultipartParser(boundary, {
+                "on_header_field": lambda d, a, b: self.field.extend(d[a:b]),
+                "on_header_value": lambda d, a, b: self.header.extend(d[a:b]),
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": lambda d, a, b: self.value.extend(d[a:b][:1024]),
+                "on_part_end": self._part_end})
+
+    @classmethod
+    def for_type(cls, content_type: bytes) -> _LeadingToken | None:
+        ctype = content_type.decode("latin-1").lower()
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            return cls(None)
+        match = re.search(r'boundary="?([^";]+)"?', content_type.decode("latin-1"))
+        return cls(match.group(1).encode("latin-1")) if ctype.startswith("multipart/form-data") and match else None
+
+    def feed(self, chunk: bytes) -> str | object | None:
+        if self.urlencoded is not None:
+            self.urlencoded += chunk[:4096]
+            first, sep, _ = bytes(self.urlencoded).partition(b"&")
+            if sep or len(self.urlencoded) >= 4096:
+                name, _, value = first.partition(b"=")
+                self.found = unquote_plus(value.decode("latin-1")) if name == b"token" else NOT_FIRST
+            return self.found
+        if self.found is None:
+            try:
+                self.parser.write(chunk)
+            except Exception:  # noqa: BLE001 - a malformed body is for the route to reject
+                self.found = NOT_FIRST
+        return self.found
+
+    def _header_end(self) -> None:
+        if self.field.lower() == b"content-disposition":
+            self.disposition = bytes(self.header)
+        self.field, self.header = bytearray(), bytearray()
+
+    def _headers_finished(self) -> None:
+        if self.found is None and not re.search(rb'\bname="token"', self.disposition):
+            self.found = NOT_FIRST
+
+    def _part_end(self) -> None:
+        if self.found is None:
+            self.found = self.value.decode("utf-8", "replace")
 
 
 async def _refuse(scope, send, status: int, message: str) -> None:
