@@ -94,7 +94,7 @@ def analyze(
     """
     from claimscope.model import Failure
     from claimscope.pipeline import AlreadyStored
-    from claimscope.read import safe_source
+    from claimscope.read import one_line, safe_source
     from claimscope.store import Store
 
     if fmt not in (None, "json", "jsonl"):
@@ -147,7 +147,7 @@ def analyze(
                     if line is not None:
                         printed.append(line)
                     continue
-            item = Failure(safe_source(item.source), item.stage, safe_source(item.reason))
+            item = Failure(safe_source(item.source), item.stage, one_line(item.reason))
             failures.append(item)
             if store:
                 store.add_failure(item)

@@ -103,6 +103,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """A failure reason as one printable line (library messages may quote binary input)."""
+    text = " ".join(text.split())
+    return "".join(c if c.isprintable() else "?" for c in text)[:limit]
+
+
 def safe_source(source: str) -> str:
     """`source` as storable text: a file name that is not UTF-8 (surrogate-escaped by Python) or
     a lone surrogate becomes backslash escapes, so it can be written to a failures row."""
@@ -286,8 +292,8 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
                 try:
                     yield from _warc_record(record, path, n, opts)
                 except Exception as exc:  # noqa: BLE001 - warcio raises bare Exceptions
-                    yield Failure(f"{path}#{n}", "read", f"truncated or malformed WARC record: "
-                                  f"{_one_line(str(exc)) or exc.__class__.__name__}")
+                    yield Failure(f"{path}#{n}", "read", "truncated or malformed WARC record: "
+                                  + one_line(str(exc) or exc.__class__.__name__))
                     return
             if n == 0:
                 yield Failure(str(path), "read", "not a WARC file (no records)")
@@ -297,8 +303,8 @@ def _read_warc(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
     except OSError as exc:
         yield Failure(str(path), "read", f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # warcio raises bare Exceptions on garbled archives
-        yield Failure(f"{path}#{n + 1}", "read",
-                      f"truncated or malformed WARC record: {_one_line(str(exc))}")
+        yield Failure(f"{path}#{n + 1}", "read", "truncated or malformed WARC record: "
+                      + one_line(str(exc) or exc.__class__.__name__))
 
 
 def _read_url(url: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
@@ -456,16 +462,10 @@ def _guarded(source: str, items: Iterator[RawDocument | Failure]) -> Iterator[Ra
     except OSError as exc:
         yield Failure(safe_source(source), "read", f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - a bug on one input must not end the batch
-        yield Failure(safe_source(source), "read", f"internal error: {exc.__class__.__name__}: {exc}")
+        yield Failure(safe_source(source), "read", one_line(f"internal error: {exc.__class__.__name__}: {exc}"))
 
 
 def iter_inputs(inputs: Iterable[str], opts: ReadOptions | None = None) -> Iterator[RawDocument | Failure]:
     opts = opts or ReadOptions()
     for item in inputs:
         yield from _guarded(item, _read_item(item, opts))
-
-
-def _one_line(message: str) -> str:
-    """warcio's messages quote the bad line with its newline ("first line: ò\n"): a failure
-    reason is one line."""
-    return " ".join(message.split())
