@@ -10,8 +10,10 @@
 4. `claimscope serve --allow-ingest` under hostile clients (40 MB heads, trickled heads, trickled
    uploads, slow-loris URL ingests): latency of /api/stats and /api/events — median, p99, max —
    against the same server undisturbed; what each hostile client got back.
-5. If the #13 work has landed (`Store` retries on a busy database): two concurrent writers over
-   overlapping inputs — documents stored exactly once, throughput.
+5. Two concurrent writers over overlapping inputs: documents stored exactly once, throughput
+   (issue #14 item 2, fixed under #13).
+6. `serve` start time and how long a document written by another process takes to appear in
+   /api/stats (item 6, fixed under #13).
 The machine's load (`uptime`) is printed beside the figures.
 """
 from __future__ import annotations
@@ -298,11 +300,50 @@ def concurrent_writers(work: Path) -> dict:
     return result
 
 
+# ---------------------------------------------------------------- 6: serve freshness (#13)
+
+def freshness(work: Path) -> dict:
+    db = work / "fresh.db"
+    subprocess.run([str(CLAIMSCOPE), "analyze", str(DEV), "--db", str(db), "--quiet"], check=False)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    start = time.monotonic()
+    server = subprocess.Popen([str(CLAIMSCOPE), "serve", "--db", str(db), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                before = httpx.get(base + "/api/stats", timeout=2).json()["documents"]
+                break
+            except httpx.HTTPError:
+                if time.monotonic() - start > 120 or server.poll() is not None:
+                    return {"error": "serve did not start"}
+                time.sleep(0.1)
+        started = time.monotonic() - start
+        extra = work / "extra.txt"
+        extra.write_text("The Council met in Vilnius on Tuesday. It called for the release of all "
+                         "political prisoners in Belarus.", "utf-8")
+        subprocess.run([str(CLAIMSCOPE), "analyze", str(extra), "--db", str(db), "--quiet"], check=False)
+        written = time.monotonic()
+        seen = None
+        while time.monotonic() - written < 30:
+            if httpx.get(base + "/api/stats", timeout=10).json()["documents"] > before:
+                seen = round(time.monotonic() - written, 2)
+                break
+            time.sleep(0.1)
+        result = {"documents": before, "start_s": round(started, 2), "new_document_visible_after_s": seen}
+        print(f"  {result}", flush=True)
+        return result
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kills", type=int, default=8)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["bad", "kills", "hostile", "writers"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["bad", "kills", "hostile", "writers", "freshness"])
     args = parser.parse_args()
     report = {"uptime_before": uptime()}
     print(report["uptime_before"], flush=True)
@@ -311,7 +352,8 @@ def main() -> None:
         os.chmod(work, 0o777)
         for name, step in [("bad", lambda: bad_inputs(work / "bad")), ("kills", lambda: kills(work / "kills", args.kills)),
                            ("hostile", lambda: hostile_clients(work / "hostile")),
-                           ("writers", lambda: concurrent_writers(work / "writers"))]:
+                           ("writers", lambda: concurrent_writers(work / "writers")),
+                           ("freshness", lambda: freshness(work / "freshness"))]:
             if name in args.skip:
                 continue
             (work / name).mkdir()
