@@ -178,11 +178,18 @@ def _reproject(conn: Connection) -> None:
     reproject_all(conn)
 
 
+# the actor list's filters
+V3 = """
+CREATE INDEX entities_country ON entities(country, sector);
+CREATE INDEX entities_sector ON entities(sector);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, sentences, entities, mentions, events, roles, times, failures, full text",
               V1, V1_SQLITE, V1_POSTGRESQL),
     Migration(2, "schema_version table; events carry their filter/sort columns (indexed); sentence "
                  "text stored once (in the document)", V2, V2_SQLITE, V2_POSTGRESQL, _reproject),
+    Migration(3, "indexes for the actor list's country and sector filters", V3),
 ]
 LATEST = MIGRATIONS[-1].version
 

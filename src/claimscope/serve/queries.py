@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from datetime import date, timedelta
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def fts_phrase(text: str) -> str | None:
 
 
 def ts_phrase(text: str) -> str | None:
-    """The same for PostgreSQL: a tsquery `'w1' <-> 'w2':*` (words are \w+: no quotes inside)."""
+    """The same for PostgreSQL: a tsquery `'w1' <-> 'w2':*` (words are word characters only: no quotes)."""
     words = _words(text)
     if not words:
         return None
@@ -339,11 +340,17 @@ def document_page(conn: Connection, q: str | None = None, site: str | None = Non
         clauses.append("d.language = ?")
         params.append(language)
     if date_from:
-        clauses.append("substr(d.published, 1, 10) >= ?")
+        # ISO strings: "its day >= D" is "published >= D" and "its day <= D" is "published <
+        # the day after D", so the published index serves both
+        clauses.append("d.published >= ?")
         params.append(date_from)
     if date_to:
-        clauses.append("substr(d.published, 1, 10) <= ?")
-        params.append(date_to)
+        try:
+            params.append((date.fromisoformat(date_to) + timedelta(days=1)).isoformat())
+            clauses.append("d.published < ?")
+        except ValueError:  # not a calendar date (the API refuses those; `list` checks the form)
+            params.append(date_to)
+            clauses.append("substr(d.published, 1, 10) <= ?")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     total = cached(("doc_count", where, tuple(params)), lambda: conn.execute(
         f"SELECT count(*) FROM documents d{where}", params).fetchone()[0])
