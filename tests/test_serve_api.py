@@ -83,7 +83,9 @@ def test_documents_search_and_filters(client):
     ids = [d["id"] for d in r.json()["items"]]
     assert any(SAMPLE[t].id in ids for t in SAMPLE if "sanctions" in t)
     r = client.get("/api/documents", params={"site": "rada.vision"}).json()
-    assert [d["id"] for d in r["items"]] == [STATEMENT.id]
+    # the corpus's index.jsonl gives its rada.vision texts that site too (their URL's host)
+    assert STATEMENT.id in [d["id"] for d in r["items"]]
+    assert {d["site"] for d in r["items"]} == {"rada.vision"}
     r = client.get("/api/documents", params={"date_from": "2023-02-24", "date_to": "2023-02-24"}).json()
     assert STATEMENT.id in [d["id"] for d in r["items"]]
     assert all(d["published"] == "2023-02-24" for d in r["items"])
@@ -439,7 +441,7 @@ def test_walk_and_set_plans_give_the_same_pages(client, monkeypatch):
 
     db = client.app.state.db
     rows = client.get("/api/events", params={"limit": 500}).json()["items"]
-    recipient = next(r["recipient_ids"].split("; ")[0] for r in rows if r["recipient_ids"])
+    recipient = next(r["recipient_ids"][0] for r in rows if r["recipient_ids"] and r["recipient_ids"][0])
     word = next(w for r in rows for w in r["sentence_text"].split() if w.isalpha() and len(w) > 4)
     filters = [Q.EventFilter(recipient=recipient), Q.EventFilter(text=word),
                Q.EventFilter(aux=("negation",)), Q.EventFilter(text=word, types=("ASSERT", "REQUEST"))]

@@ -84,10 +84,22 @@ def analyze(
     timeout: Annotated[float, typer.Option(help="URL fetch timeout in seconds.")] = 10.0,
     kb: KbOpt = None, boilerplate: BoilerplateOpt = None, triggers: TriggersOpt = None,
     nlp: NlpOpt = None, model: ModelOpt = None, combine: CombineOpt = "both",
+    meta: Annotated[Optional[Path], typer.Option(
+        "--meta", help="Metadata index (JSONL or CSV: file, url, title, published, publisher) for "
+                       "all inputs, instead of the index.jsonl/index.csv beside the files.",
+        exists=True, dir_okay=False)] = None,
+    published: Annotated[Optional[str], typer.Option(
+        help="Publication date of the single input (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    url: Annotated[Optional[str], typer.Option(help="Source URL of the single input.")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title of the single input.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Analyse documents: print schema-valid analyses and/or store them (SQLite or PostgreSQL).
+
+    Text files get url, title, published date and publisher from a sidecar index beside them
+    (index.jsonl or index.csv, one record per `file`), or from --meta FILE; a dateline in the
+    text wins where it is more precise. A value that is not a date is a warning.
 
     Exit code 0 when every document was analysed, 1 when any failed (each failure is listed
     with its reason), 2 on a usage or data-file error.
@@ -101,7 +113,14 @@ def analyze(
         raise typer.BadParameter("must be json or jsonl", param_hint="--format")
     if fmt is None and db is None:
         db = "claimscope.db"
-    pipeline = _pipeline(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes, url_timeout=timeout)
+    from claimscope.metadata import normalise
+
+    given = normalise({"published": published, "url": url, "title": title})
+    if given and len(inputs) != 1:
+        raise typer.BadParameter("--published, --url and --title describe a single input",
+                                 param_hint="--published/--url/--title")
+    pipeline = _pipeline(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes,
+                         url_timeout=timeout, meta_file=meta, given=given)
     # the store is opened on the first analysed document: a batch of missing inputs must not
     # leave an empty database behind (its failures go to an existing database only)
     store: Store | None = None

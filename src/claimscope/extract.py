@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from claimscope.errors import DataFileError
+from claimscope.metadata import GIVEN_DATE, TIME_OF_DAY
 from claimscope.model import Document, RawDocument, Removed
 from claimscope.read import decode
 
@@ -217,11 +218,15 @@ def extract(raw: RawDocument, patterns: list[BoilerplatePattern], max_lines: int
         author=raw.meta.get("author") or meta.get("author"),
         url=raw.meta.get("url") or meta.get("url"), removed=removed,
     )
-    given = raw.meta.get("published")
-    if given and _DATE_RE.match(str(given)[:10]):
-        doc.published, doc.published_from = str(given)[:10], "given"
+    given = str(raw.meta.get("published") or "").strip()
+    lead = GIVEN_DATE.match(given)
+    if lead:
+        doc.published, doc.published_from = lead.group(1), "given"
+        rest = given[lead.end():]
+        if rest and not TIME_OF_DAY.match(rest):
+            doc.warnings.append(f"published {given[:80]!r} read as {lead.group(1)!r}")
     elif given:
-        doc.warnings.append(f"published {str(given)[:80]!r} is not a date (YYYY, YYYY-MM or "
+        doc.warnings.append(f"published {given[:80]!r} is not a date (YYYY, YYYY-MM or "
                             "YYYY-MM-DD): ignored")
     elif meta.get("date") and _DATE_RE.match(meta["date"]):
         doc.published, doc.published_from = meta["date"], "metadata"

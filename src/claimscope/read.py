@@ -1,8 +1,9 @@
 """read stage: inputs -> RawDocument | Failure, one per document, never an exception.
 
 Accepted inputs: files, directories (recursive), glob patterns, '-' for stdin, http(s) URLs,
-JSONL files (one document per line: `text` or `html`, optional `url`, `title`, `published`),
-WARC files (response records with HTML). Encoding detection happens in `decode`.
+JSONL files (one document per line: `text` or `html`, optional `url`, `title`, `published`,
+with the aliases of `metadata.ALIASES`), WARC files (response records with HTML). Text and HTML
+files get the metadata of a sidecar index (metadata.py). Encoding detection happens in `decode`.
 """
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimscope.metadata import Sidecars, normalise
 from claimscope.model import Failure, RawDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -43,6 +45,8 @@ class ReadOptions:
     url_timeout: float = 10.0
     max_redirects: int = 5
     recursive_glob: str = "**/*"
+    meta_file: Path | None = None  # --meta: one index for all inputs instead of each directory's
+    given: dict[str, str] = field(default_factory=dict)  # --published/--url/--title: win over indexes
 
 
 def decode(data: bytes) -> str:
@@ -151,7 +155,7 @@ def _looks_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
 
 
-def _read_file(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+def _read_file(path: Path, opts: ReadOptions, sidecars: Sidecars) -> Iterator[RawDocument | Failure]:
     src = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
@@ -177,7 +181,10 @@ def _read_file(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]
         yield Failure(src, "read", f"too large: more than {opts.max_bytes:,} bytes (--max-bytes)")
         return
     html = suffix in HTML_SUFFIXES or _looks_html(data)
-    yield RawDocument(src, data=data, media_type="text/html" if html else "text/plain")
+    meta = {**sidecars.meta_for(path), **opts.given}
+    for warning in sidecars.drain():
+        yield Failure(warning[0], "read", warning[1])
+    yield RawDocument(src, data=data, media_type="text/html" if html else "text/plain", meta=meta)
 
 
 def _read_jsonl(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
@@ -205,8 +212,7 @@ def _read_jsonl(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure
             if not isinstance(rec, dict) or not isinstance(rec.get("text") or rec.get("html"), str):
                 yield Failure(src, "read", "JSONL record needs a string 'text' or 'html' field")
                 continue
-            meta = {k: rec[k] for k in ("url", "title", "published", "site", "author")
-                    if isinstance(rec.get(k), str)}
+            meta = {**normalise(rec), **opts.given}
             bad = _unencodable_field({**meta, "text": rec.get("text"), "html": rec.get("html")})
             if bad:
                 yield Failure(src, "read", f"JSONL field {bad}")
@@ -425,15 +431,15 @@ def _expand(item: str, opts: ReadOptions) -> Iterator[Path | Failure]:
         yield Failure(item, "read", "no such file or directory")
 
 
-def _read_path(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+def _read_path(path: Path, opts: ReadOptions, sidecars: Sidecars) -> Iterator[RawDocument | Failure]:
     src = str(path)
     if safe_source(src) != src:
         yield Failure(safe_source(src), "read", "file name is not valid UTF-8 (rename the file)")
         return
-    yield from _read_file(path, opts)
+    yield from _read_file(path, opts, sidecars)
 
 
-def _read_item(item: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+def _read_item(item: str, opts: ReadOptions, sidecars: Sidecars) -> Iterator[RawDocument | Failure]:
     if item == "-":
         data = sys.stdin.buffer.read(opts.max_bytes + 1)
         if len(data) > opts.max_bytes:
@@ -451,7 +457,7 @@ def _read_item(item: str, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
             if isinstance(path, Failure):
                 yield path
             else:
-                yield from _guarded(str(path), _read_path(path, opts))
+                yield from _guarded(str(path), _read_path(path, opts, sidecars))
 
 
 def _guarded(source: str, items: Iterator[RawDocument | Failure]) -> Iterator[RawDocument | Failure]:
@@ -467,5 +473,6 @@ def _guarded(source: str, items: Iterator[RawDocument | Failure]) -> Iterator[Ra
 
 def iter_inputs(inputs: Iterable[str], opts: ReadOptions | None = None) -> Iterator[RawDocument | Failure]:
     opts = opts or ReadOptions()
+    sidecars = Sidecars(opts.meta_file)
     for item in inputs:
-        yield from _guarded(item, _read_item(item, opts))
+        yield from _guarded(item, _read_item(item, opts, sidecars))

@@ -21,10 +21,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from claimscope.export import EVENT_COLUMNS, write_csv, write_jsonl
+from claimscope.metadata import GIVEN_DATE, normalise
+from claimscope.export import EVENT_COLUMNS, download_name, write_csv, write_jsonl
 from claimscope.serve import queries as Q
 from claimscope.serve.highlight import segments
 from claimscope.serve.ingest import (
@@ -102,28 +103,37 @@ class DocumentPage(Page):
 
 
 class EventRow(BaseModel):
-    """One flat event row: the same columns as `claimscope export --table events` and the
-    CSV/JSONL downloads (multiple values joined with '; ')."""
+    """One flat event row: the columns of `claimscope export --table events` and of the
+    downloads (docs/data-dictionary.md); list columns are lists here and in JSONL."""
     doc_id: str
     event_id: str
     published: str | None = None
     date: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
     type: str
     mode: str | None = None
     actor: str | None = None
     actor_id: str | None = None
-    recipients: str | None = None
-    recipient_ids: str | None = None
+    actor_country: str | None = None
+    actor_sector: str | None = None
+    recipients: list[str] = []
+    recipient_ids: list[str | None] = []
+    recipient_countries: list[str | None] = []
+    recipient_sectors: list[str | None] = []
     object: str | None = None
-    contexts: str | None = None
-    aux: str | None = None
+    contexts: list[str] = []
+    aux: list[str] = []
     trigger: str
     sentence_text: str
     span_start: int
     span_end: int
     confidence: float | None = None
     source: str
+    url: str | None = None
     title: str | None = None
+    site: str | None = None
+    language: str | None = None
 
 
 class EventPage(Page):
@@ -195,6 +205,7 @@ class Timeline(BaseModel):
     weeks: list[Week]
     types: list[str]
     totals: dict[str, int]
+    undated: int = Field(0, description="Matching events with no date at all (not in `weeks`).")
 
 
 class Node(BaseModel):
@@ -224,6 +235,7 @@ class IngestResult(BaseModel):
     events: int
     entities: int
     url: str
+    warnings: list[str] = Field([], description="Given metadata that could not be used.")
 
 
 class ErrorBody(BaseModel):
@@ -410,6 +422,7 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         200: {"content": {"text/csv": {}, "application/x-ndjson": {}},
               "description": "All events matching the filters"}, **errors})
     def api_events_download(
+        request: Request,
         f: Annotated[Q.EventFilter, Depends(event_filter)],
         format: Literal["csv", "jsonl"] = "csv",  # noqa: A002
         sort: EventSort = "date", order: Order = "desc",
@@ -425,10 +438,9 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
             def flush() -> str:
                 buf = io.StringIO(newline="")
                 if format == "csv":
-                    write_csv(batch, buf, EVENT_COLUMNS)
-                    out = buf.getvalue()
-                    return out if first else out.split("\r\n", 1)[1]  # header once
-                write_jsonl(batch, buf)
+                    write_csv(batch, buf, EVENT_COLUMNS, header=first)  # header once
+                else:
+                    write_jsonl(batch, buf)
                 return buf.getvalue()
 
             for row in rows:
@@ -442,7 +454,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
 
         media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
         return StreamingResponse(chunks(), media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="claimscope-events.{format}"'})
+            "Content-Disposition": 'attachment; filename="%s"' % download_name(
+                "events", request.query_params.multi_items(), format, date.today())})
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"], responses=errors)
     def api_timeline(f: Annotated[Q.EventFilter, Depends(event_filter)]):
@@ -501,18 +514,28 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
                 raise IngestError(f"cannot analyse: {exc}") from None
         stored = db.add(doc)
         return {"id": doc.id, "stored": stored, "title": doc.title, "events": len(doc.events),
-                "entities": len(doc.entities), "url": f"/documents/{doc.id}"}
+                "entities": len(doc.entities), "url": f"/documents/{doc.id}", "warnings": doc.warnings}
 
     def ingest_raw(text: str | None, title: str | None, url: str | None,
-                   file_name: str | None, file_data: bytes | None):
+                   file_name: str | None, file_data: bytes | None, meta: dict[str, str]):
         given = [x for x in (text and text.strip(), url and url.strip(), file_data) if x]
         if len(given) != 1:
             raise IngestError("give exactly one of: text, file, url")
         if file_data:
-            return raw_from_upload(file_name or "upload", file_data)
-        if url and url.strip():
-            return fetch_url(url.strip(), allow_private=allow_private_urls)
-        return raw_from_text(text, title)
+            raw = raw_from_upload(file_name or "upload", file_data)
+        elif url and url.strip():
+            raw = fetch_url(url.strip(), allow_private=allow_private_urls)
+        else:
+            raw = raw_from_text(text, title)
+        # the form's metadata (published date, source URL of pasted text or a file) wins
+        raw.meta.update(normalise({**meta, "title": title}))
+        return raw
+
+    def form_meta(published: str | None, source_url: str | None) -> dict[str, str]:
+        if published and published.strip() and not GIVEN_DATE.match(published.strip()):
+            raise IngestError(f"published: {published.strip()[:40]!r} is not a date "
+                              "(YYYY, YYYY-MM or YYYY-MM-DD)")
+        return {k: v.strip() for k, v in (("published", published), ("url", source_url)) if v and v.strip()}
 
     async def read_upload(file: UploadFile | None) -> tuple[str | None, bytes | None]:
         if file is None or not file.filename:
@@ -544,6 +567,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
             title: Annotated[str | None, Form(max_length=300)] = None,
             url: Annotated[str | None, Form(max_length=2000)] = None,
             file: Annotated[UploadFile | None, File()] = None,
+            published: Annotated[str | None, Form(max_length=40, description="Publication date of pasted text or a file (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+            source_url: Annotated[str | None, Form(max_length=2000, description="Where pasted text or a file comes from.")] = None,
         ):
             """Analyse pasted text, an uploaded file or an http(s) URL and store it. Needs the
             server's token in the `X-Claimscope-Token` header or the `token` form field."""
@@ -551,7 +576,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
                 raise HTTPException(401, "missing or wrong token")
             name, data = await read_upload(file)
             try:
-                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data)
+                meta = form_meta(published, source_url)
+                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data, meta)
                 return await run_in_threadpool(analyse_and_store, raw)
             except IngestError as exc:
                 raise HTTPException(400, str(exc)) from None
@@ -568,17 +594,20 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
             title: Annotated[str | None, Form(max_length=300)] = None,
             url: Annotated[str | None, Form(max_length=2000)] = None,
             file: Annotated[UploadFile | None, File()] = None,
+            published: Annotated[str | None, Form(max_length=40)] = None,
+            source_url: Annotated[str | None, Form(max_length=2000)] = None,
         ):
+            form = {"text": text, "url": url, "doc_title": title, "published": published,
+                    "source_url": source_url, "allow_private": allow_private_urls}
             if not token_ok(token, token_field):
-                return render(request, "ingest.html", 401, error="Missing or wrong token.",
-                              text=text, url=url, doc_title=title, allow_private=allow_private_urls)
+                return render(request, "ingest.html", 401, error="Missing or wrong token.", **form)
             name, data = await read_upload(file)
             try:
-                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data)
+                meta = form_meta(published, source_url)
+                raw = await run_in_threadpool(ingest_raw, text, title, url, name, data, meta)
                 result = await run_in_threadpool(analyse_and_store, raw)
             except IngestError as exc:
-                return render(request, "ingest.html", 400, error=str(exc), text=text, url=url,
-                              doc_title=title, allow_private=allow_private_urls)
+                return render(request, "ingest.html", 400, error=str(exc), **form)
             return RedirectResponse(result["url"], status_code=303)
 
     # ------------------------------------------------------------ UI

@@ -413,9 +413,10 @@ UNINDEXED_SORTS = {k: (f"{v} + 0" if k == "confidence" else f"({v} || '')") for 
 def _order(sort: str, order: str, by_index: bool = True) -> str:
     # the rowid is the tie-breaker and the last column of every sort index, so an index on the
     # sort column serves ORDER BY+LIMIT
+    # blanks (undated events) last: SQLite puts NULL first in ASC (and last in DESC)
     direction = "DESC" if order == "desc" else "ASC"
     key = EVENT_SORTS[sort] if by_index else UNINDEXED_SORTS[sort]
-    return f"{key} {direction}, e.rowid {direction}"
+    return f"{key} {direction}{' NULLS LAST' if direction == 'ASC' else ''}, e.rowid {direction}"
 
 
 def count_events(db: Database, f: EventFilter) -> int:
@@ -505,8 +506,10 @@ def timeline(db: Database, f: EventFilter) -> dict[str, Any]:
         for week_start, etype, n in rows:
             weeks.setdefault(week_start, {})[etype] = n
             types[etype] = types.get(etype, 0) + n
+        undated = db.conn().execute(f"SELECT count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
+                                    " e.day IS NULL", params).fetchone()[0]
         return {"weeks": [{"week": w, "counts": c, "total": sum(c.values())} for w, c in weeks.items()],
-                "types": sorted(types, key=lambda t: -types[t]), "totals": types}
+                "types": sorted(types, key=lambda t: -types[t]), "totals": types, "undated": undated}
     return db.cached(("timeline", sql, tuple(params)), compute)
 
 

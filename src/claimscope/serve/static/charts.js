@@ -49,13 +49,17 @@
   }
 
   // ---- timeline -------------------------------------------------------------------------
+  function undatedNote(n) { return n + " undated event" + (n === 1 ? "" : "s") + " not shown."; }
   function addDays(iso, n) {
     var d = new Date(iso + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + n);
     return d.toISOString().slice(0, 10);
   }
   function drawTimeline(box, data) {
     clear(box);
-    if (!data.weeks.length) { message(box, "No dated events match these filters."); return; }
+    if (!data.weeks.length) {
+      message(box, "No dated events match these filters." + (data.undated ? " " + undatedNote(data.undated) : ""));
+      return;
+    }
     // fill empty weeks so that time is linear on the x axis
     var byWeek = {}; data.weeks.forEach(function (w) { byWeek[w.week] = w; });
     var weeks = [], cur = data.weeks[0].week, last = data.weeks[data.weeks.length - 1].week, guard = 0;
@@ -65,6 +69,10 @@
     var W = Math.max(box.clientWidth - 20, 600), H = 360, m = { l: 44, r: 12, t: 10, b: 48 };
     var iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / weeks.length;
     legend(box, data.types, data.totals);
+    if (data.undated) {
+      var note = document.createElement("p"); note.className = "muted undated"; note.id = "undated-note";
+      note.textContent = undatedNote(data.undated); box.appendChild(note);
+    }
     var svg = el("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Events per week by type", "class": "timeline-svg" }, box);
     var g = el("g", { transform: "translate(" + m.l + "," + m.t + ")" }, svg);
     var step = Math.max(1, Math.ceil(max / 5));
