@@ -93,6 +93,12 @@ def test_jsonl_input_accepts_the_aliases(tmp_path, cli):
     assert doc["published"] == "2021-04" and doc["url"] == "https://a.example/p"
 
 
+def test_jsonl_of_documents_named_index_is_no_metadata_index(tmp_path):
+    (tmp_path / "index.jsonl").write_text(json.dumps({"text": "From JSONL."}) + "\nnot json\n", "utf-8")
+    side = Sidecars()
+    assert side.meta_for(tmp_path / "x.txt") == {} and side.drain() == []
+
+
 def test_sidecars_cache_per_directory(tmp_path):
     (tmp_path / "index.jsonl").write_text(json.dumps({"file": "x.txt", "title": "T"}) + "\n", "utf-8")
     side = Sidecars()

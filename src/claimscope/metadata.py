@@ -98,6 +98,8 @@ class Sidecars:
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             self.warnings.append((str(index), f"cannot read the metadata index: {exc}"))
             return records
+        if not any(isinstance(row, dict) and any(k in row for k in FILE_KEYS) for _, row in rows):
+            return records  # no record names a file: not a metadata index (JSONL documents?)
         for where, row in rows:
             if isinstance(row, str):
                 self.warnings.append((f"{index}:{where}", row))

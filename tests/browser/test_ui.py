@@ -82,7 +82,8 @@ def test_events_table_filter_and_download(server, page):
     assert len(data) == total_after and {r["type"] for r in data} == {"ACCUSE"}
     with page.expect_download() as dl:
         page.click("#download-jsonl")
-    assert dl.value.suggested_filename == "claimscope-events.jsonl"
+    name = dl.value.suggested_filename  # says what is inside: table, filters, date
+    assert name.startswith("claimscope-events-type-ACCUSE-actor-Coordination_Council-") and name.endswith(".jsonl")
 
 
 def _svg_ok(page, selector, child):
