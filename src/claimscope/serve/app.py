@@ -24,8 +24,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from claimscope.metadata import GIVEN_DATE, normalise
+from claimscope.events.ontology import MODES
 from claimscope.export import EVENT_COLUMNS, download_name, write_csv, write_jsonl
+from claimscope.metadata import GIVEN_DATE, normalise
+from claimscope.serve import apidocs
 from claimscope.serve import queries as Q
 from claimscope.serve.highlight import segments
 from claimscope.serve.ingest import (
@@ -33,6 +35,7 @@ from claimscope.serve.ingest import (
 )
 from claimscope.serve.kb import KBView
 from claimscope.serve.limits import MAX_BODY, IngestBodyGuard
+from claimscope.serve.params import NormaliseEnums, query_names, reject_unknown_factory
 
 HERE = Path(__file__).parent
 EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -41,6 +44,8 @@ EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RE
 AUX_VALUES = ("negation", "hypothetical", "future", "historical")
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 AuxValue = Literal[AUX_VALUES]  # type: ignore[valid-type]
+MODE_VALUES = tuple(sorted({m for modes in MODES.values() for m in modes}))
+ModeValue = Literal[MODE_VALUES]  # type: ignore[valid-type]
 MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -258,8 +263,7 @@ def _valid_date(value: str | date | None, name: str) -> str | None:
 
 def event_filter(
     type: Annotated[list[EventType] | None, Query(description="Event type (repeatable).")] = None,  # noqa: A002
-    mode: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z-]+$",
-                                      description="Mode, e.g. `assist` (meaningful with its type).")] = None,
+    mode: Annotated[ModeValue | None, Query(description="Mode, e.g. `visit` (meaningful with its type).")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="Actor entity id, or part of its name.")] = None,
     recipient: Annotated[str | None, Query(max_length=200, description="Recipient entity id, or part of its name.")] = None,
     country: Annotated[str | None, Query(pattern=CODE_PATTERN, description="Actor country (ISO alpha-3, IGO, NGO, EUR, UNO).")] = None,
@@ -295,7 +299,9 @@ def ui_filter(request: Request) -> Q.EventFilter:
             TypeAdapter(list[EventType]).validate_python(kw["type"])
         if kw["aux"]:
             TypeAdapter(list[AuxValue]).validate_python(kw["aux"])
-        for key, pattern, size in (("mode", r"^[a-z-]+$", 40), ("country", CODE_PATTERN, 3),
+        if kw.get("mode"):
+            TypeAdapter(ModeValue).validate_python(kw["mode"])
+        for key, pattern, size in (("country", CODE_PATTERN, 3),
                                    ("sector", CODE_PATTERN, 3), ("date_from", DATE_PATTERN, 10),
                                    ("date_to", DATE_PATTERN, 10)):
             if key in kw and (len(kw[key]) > size or not re.match(pattern, kw[key])):
@@ -311,6 +317,7 @@ def ui_filter(request: Request) -> Q.EventFilter:
 EventSort = Literal["date", "published", "type", "actor", "confidence"]
 Order = Literal["asc", "desc"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size (1–{MAX_PAGE}).")]
+EVENT_FILTER_PARAMS = query_names(event_filter)
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 
@@ -348,9 +355,11 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         description="Events, actors and documents analysed by claimscope (SPEC §4 analyses), "
                     "read from the store (SQLite or PostgreSQL). All list endpoints are paginated (`limit` ≤ "
                     f"{MAX_PAGE}, `offset`); invalid parameters give 422 with the reason.",
-        docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        dependencies=[Depends(reject_unknown_factory({ui_filter: EVENT_FILTER_PARAMS}))],
     )
     app.state.db = db
+    app.add_middleware(NormaliseEnums)
     app.add_middleware(SecurityHeaders)
     if allow_ingest:
         app.add_middleware(IngestBodyGuard, token=token)
@@ -361,7 +370,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         return HTMLResponse(html, status_code=status_code)
 
     def is_api(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+        path = request.url.path
+        return (path.startswith("/api/") and path != "/api/docs") or path == "/openapi.json"
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -674,5 +684,13 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
     @app.get("/actors/{actor_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_actor(request: Request, actor_id: str):
         return render(request, "actor.html", actor=actor_detail(actor_id))
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_reference(request: Request):
+        """The API reference made from the OpenAPI schema (serve/apidocs.py): no script, no
+        CDN, so it works offline and under the CSP."""
+        spec = app.openapi()
+        return render(request, "api_docs.html", spec=spec, ops=apidocs.operations(spec),
+                      schemas=apidocs.schemas(spec))
 
     return app
