@@ -85,11 +85,15 @@ def test_warc_cut_or_corrupted_never_raises(bodies, gzip, data):
     cut = len(whole) * data.draw(st.integers(0, 1000)) // 1000
     flip = (len(whole) - 1) * data.draw(st.integers(0, 1000)) // 1000
     damaged = bytearray(whole[:cut])
-    if data.draw(st.booleans()) and flip < len(damaged):
+    flipped = data.draw(st.booleans()) and flip < len(damaged)
+    if flipped:
         damaged[flip] ^= 0xFF
     items = _read("x.warc.gz" if gzip else "x.warc", bytes(damaged))
     docs = [i for i in items if isinstance(i, RawDocument)]
-    assert {d.source for d in docs} <= {uri for uri, _ in pages}
+    if not flipped:
+        # a cut archive yields a prefix of its records; a flipped byte may land in a target URI,
+        # which the format cannot detect, so only "never raises" holds then
+        assert {d.source for d in docs} <= {uri for uri, _ in pages}
     if cut == len(whole) and len(damaged) == len(whole) and bytes(damaged) == whole:
         assert [d.data for d in docs] == [b for b in bodies] and not [i for i in items if isinstance(i, Failure)]
 
