@@ -11,9 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
-from claimscope.errors import DataFileError
+from claimscope.errors import DataFileError, read_yaml_mapping
 
 LANGUAGES = ("be", "ru", "uk")
 _CYRILLIC = frozenset(chr(c) for c in range(0x0400, 0x0500)) | {"'", "’", "ʼ"}
@@ -58,12 +56,7 @@ class CaseEndings:
 def load_case_endings(path: Path | None = None) -> CaseEndings:
     """Read and validate the endings table; a bad entry raises DataFileError(file, entry, field)."""
     path = path or builtin_file()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), None, None, f"cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), None, None, "must map a language (be, ru, uk) to endings")
+    data = read_yaml_mapping(path, "a language (be, ru, uk) to endings")
     rules: dict[str, dict[str, tuple[str, ...]]] = {}
     oblique = data.pop("oblique_only", None) or {}
     if not isinstance(oblique, dict):

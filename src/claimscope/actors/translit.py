@@ -13,9 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
-from claimscope.errors import DataFileError
+from claimscope.errors import DataFileError, read_yaml_mapping
 
 SOURCE_LANGUAGES = ("be", "ru", "uk")
 _VOWELS = set("аеёиіїоуўыэюяє")
@@ -117,12 +115,7 @@ def builtin_file() -> Path:
 def load_conventions(path: Path | None = None) -> tuple[Convention, ...]:
     """Read and validate the conventions; a bad entry raises DataFileError(file, entry, field)."""
     path = path or builtin_file()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(str(path), None, None, f"cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise DataFileError(str(path), None, None, "must map convention names to tables")
+    data = read_yaml_mapping(path, "convention names to tables")
     out = []
     for name, raw in data.items():
         if not isinstance(raw, dict):
