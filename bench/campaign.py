@@ -153,13 +153,18 @@ def bad_inputs(work: Path) -> dict:
     return {"kinds": rows, "batch": batch}
 
 
+def _copy_texts(source: Path, target: Path) -> Path:
+    """A private copy of a corpus folder's texts, for runs that write beside their inputs."""
+    target.mkdir()
+    for path in sorted(source.glob("*.txt")):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
 # ---------------------------------------------------------------- 3: kill -9
 
 def kills(work: Path, rounds: int, seed: int = 14) -> dict:
-    docs = work / "train"
-    docs.mkdir()
-    for path in sorted(TRAIN.glob("*.txt")):
-        (docs / path.name).write_bytes(path.read_bytes())
+    docs = _copy_texts(TRAIN, work / "train")
     db = work / "killed.db"
     cmd = [str(CLAIMSCOPE), "analyze", str(docs), "--db", str(db), "--quiet"]
     rng = random.Random(seed)
@@ -280,10 +285,7 @@ def hostile_clients(work: Path) -> dict:
 # ---------------------------------------------------------------- 5: concurrent writers (#13)
 
 def concurrent_writers(work: Path) -> dict:
-    docs = work / "writers"
-    docs.mkdir()
-    for path in sorted(DEV.glob("*.txt")):
-        (docs / path.name).write_bytes(path.read_bytes())
+    docs = _copy_texts(DEV, work / "writers")
     db = work / "writers.db"
     cmd = [str(CLAIMSCOPE), "analyze", str(docs), "--db", str(db), "--quiet"]
     start = time.monotonic()

@@ -6,9 +6,11 @@
 """
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
+from collections.abc import Iterable
 
 
 class SlowLoris:
@@ -76,21 +78,8 @@ def slow_head(port: int, seconds: float, interval: float = 0.5) -> bytes:
     """Trickle a request head one byte per `interval` for up to `seconds`; the reply bytes."""
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.settimeout(interval)
-        end = time.monotonic() + seconds
         data = b"GET /api/stats HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000
-        for byte in data:
-            if time.monotonic() > end:
-                break
-            try:
-                sock.sendall(bytes([byte]))
-                reply = sock.recv(100)
-                if reply or reply == b"":
-                    return reply
-            except socket.timeout:
-                continue
-            except OSError:
-                return b""
-        return b""
+        return _trickle(sock, (bytes([byte]) for byte in data), seconds)
 
 
 def slow_upload(port: int, token: str, seconds: float, interval: float = 0.5) -> bytes:
@@ -99,14 +88,21 @@ def slow_upload(port: int, token: str, seconds: float, interval: float = 0.5) ->
         sock.settimeout(interval)
         sock.sendall(b"POST /api/ingest HTTP/1.1\r\nHost: x\r\nX-Claimscope-Token: " + token.encode()
                      + b"\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n")
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                sock.sendall(b"x")
-                reply = sock.recv(100)
-                return reply
-            except socket.timeout:
-                continue
-            except OSError:
-                return b""
-        return b""
+        return _trickle(sock, itertools.repeat(b"x"), seconds)
+
+
+def _trickle(sock: socket.socket, chunks: Iterable[bytes], seconds: float) -> bytes:
+    """Send one chunk per socket timeout until the server answers or `seconds` pass; the reply
+    bytes (b"" when the connection drops or the time is up)."""
+    end = time.monotonic() + seconds
+    for chunk in chunks:
+        if time.monotonic() > end:
+            break
+        try:
+            sock.sendall(chunk)
+            return sock.recv(100)
+        except socket.timeout:
+            continue
+        except OSError:
+            return b""
+    return b""
