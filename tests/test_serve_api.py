@@ -203,8 +203,8 @@ def test_download_streams_many_batches(client):
 
 
 def test_timeline_and_network(client):
-    t = client.get("/api/timeline", params={"doc": STATEMENT.id}).json()
-    weeks = {w["week"]: w for w in t["weeks"]}
+    t = client.get("/api/timeline", params={"doc": STATEMENT.id, "step": "week"}).json()
+    weeks = {w["start"]: w for w in t["periods"]}
     assert weeks["2023-02-20"]["counts"]["SUPPORT"] == 1  # 2023-02-24 is in the week of Mon 20th
     assert weeks["2022-02-21"]["counts"] == {"ASSAULT": 1}
     n = client.get("/api/network", params={"doc": STATEMENT.id}).json()

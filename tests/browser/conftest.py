@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,15 +49,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(browser_db):
+@contextmanager
+def running(app):
+    """`app` served by uvicorn on a free loopback port (in a thread) for the duration."""
     import uvicorn
 
-    from claimscope.serve.app import create_app
-
     port = _free_port()
-    config = uvicorn.Config(create_app(browser_db), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -65,9 +64,19 @@ def server(browser_db):
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(browser_db):
+    from claimscope.serve.app import create_app
+
+    with running(create_app(browser_db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +106,24 @@ def page(browser, request):
     except Exception:  # noqa: BLE001 - a screenshot must not fail the test
         pass
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """`serve_app(app)`: a context manager serving `app` (see `running`), for tests that need a
+    server of their own (another store, review allowed)."""
+    return running
+
+
+@pytest.fixture(scope="session")
+def shot():
+    """`shot(page, name)`: a full-page screenshot kept as tests/artifacts/<name>.png (the
+    screenshots the issue notes point to are made by the tests)."""
+
+    def take(page, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -28,6 +28,7 @@ from claimscope.events.ontology import MODES
 from claimscope.export import EVENT_COLUMNS, download_name, write_csv, write_jsonl
 from claimscope.metadata import GIVEN_DATE, normalise
 from claimscope.serve import apidocs
+from claimscope.serve import charts
 from claimscope.serve import queries as Q
 from claimscope.serve.highlight import segments
 from claimscope.serve.ingest import (
@@ -200,17 +201,20 @@ class ActorDetail(BaseModel):
     as_recipient: EventList
 
 
-class Week(BaseModel):
-    week: str
+class Period(BaseModel):
+    start: str = Field(description="First day of the period (a Monday for weeks).")
     counts: dict[str, int]
     total: int
 
 
 class Timeline(BaseModel):
-    weeks: list[Week]
+    step: Literal["day", "week", "month", "year"]
+    first: str | None = Field(None, description="Earliest event day.")
+    last: str | None = Field(None, description="Latest event day.")
+    periods: list[Period] = Field(description="Periods with events, in order (empty ones left out).")
     types: list[str]
     totals: dict[str, int]
-    undated: int = Field(0, description="Matching events with no date at all (not in `weeks`).")
+    undated: int = Field(0, description="Matching events with no date at all (not in `periods`).")
 
 
 class Node(BaseModel):
@@ -231,6 +235,9 @@ class Network(BaseModel):
     nodes: list[Node]
     edges: list[Edge]
     types: list[str]
+    min_weight: int = 1
+    unlinked: bool = False
+    focus: str | None = None
 
 
 class IngestResult(BaseModel):
@@ -318,6 +325,21 @@ EventSort = Literal["date", "published", "type", "actor", "confidence"]
 Order = Literal["asc", "desc"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size (1–{MAX_PAGE}).")]
 EVENT_FILTER_PARAMS = query_names(event_filter)
+Step = Literal["auto", "day", "week", "month", "year"]
+StepQuery = Annotated[Step, Query(description="Bar width; `auto` picks it from the range of the events.")]
+
+
+class NetworkOptions:
+    """The network's own parameters (besides the event filters), shared by API and page."""
+
+    def __init__(self, max_edges: Annotated[int, Query(ge=1, le=500, description="At most this many links.")] = 80,
+                 min_weight: Annotated[int, Query(ge=1, le=100_000, description="Only links of at least this many events.")] = 1,
+                 unlinked: Annotated[bool, Query(description="Also actors not in the knowledge base.")] = False,
+                 focus: Annotated[str | None, Query(max_length=200, description="One actor's neighbourhood (node id).")] = None):
+        self.max_edges, self.min_weight, self.unlinked, self.focus = max_edges, min_weight, unlinked, focus or None
+
+    def run(self, db: Q.Database, f: Q.EventFilter) -> dict[str, Any]:
+        return charts.network(db, f, self.max_edges, self.min_weight, self.unlinked, self.focus)
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 
@@ -335,7 +357,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
     kb = KBView.load(kb_files)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.globals.update(allow_ingest=allow_ingest, event_types=EVENT_TYPES, aux_values=AUX_VALUES)
+    env.globals.update(allow_ingest=allow_ingest, event_types=EVENT_TYPES, aux_values=AUX_VALUES,
+                       network_types=charts.NETWORK_TYPES)
     pipeline_lock = threading.Lock()
     pipeline_box: dict[str, Any] = {}
 
@@ -468,16 +491,18 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
                 "events", request.query_params.multi_items(), format, date.today())})
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"], responses=errors)
-    def api_timeline(f: Annotated[Q.EventFilter, Depends(event_filter)]):
-        """Events per week (Monday of the ISO week) and type, for the filtered events."""
-        return Q.timeline(db, f)
+    def api_timeline(f: Annotated[Q.EventFilter, Depends(event_filter)], step: StepQuery = "auto"):
+        """Events per period and type for the filtered events: day, week (from Monday), month or
+        year; `auto` picks the step from the range (about 12–150 bars)."""
+        return charts.timeline(db, f, step)
 
     @app.get("/api/network", response_model=Network, tags=["events"], responses=errors)
     def api_network(f: Annotated[Q.EventFilter, Depends(event_filter)],
-                    max_edges: Annotated[int, Query(ge=1, le=500)] = 80):
+                    n: Annotated[NetworkOptions, Depends()]):
         """Who requests from / accuses / supports whom: actor → recipient edges weighted by the
-        number of events (types REQUEST, ACCUSE, SUPPORT unless `type` is given)."""
-        return Q.network(db, f, max_edges)
+        number of events (types REQUEST, ACCUSE, SUPPORT unless `type` is given), one node per
+        entity id; knowledge-base actors only unless `unlinked`; `focus` keeps one actor's links."""
+        return n.run(db, f)
 
     @app.get("/api/actors", response_model=ActorPage, tags=["actors"], responses=errors)
     def api_actors(
@@ -668,12 +693,14 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
                       order=order, download_qs=qs(request, offset=None))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def ui_timeline(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)]):
-        return render(request, "timeline.html", f=f, facets=Q.facets(db))
+    def ui_timeline(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
+                    step: StepQuery = "auto"):
+        return render(request, "timeline.html", f=f, facets=Q.facets(db), step=step)
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
-    def ui_network(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)]):
-        return render(request, "network.html", f=f, facets=Q.facets(db))
+    def ui_network(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
+                   n: Annotated[NetworkOptions, Depends()]):
+        return render(request, "network.html", f=f, facets=Q.facets(db), n=n)
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def ui_actors(request: Request, q: Annotated[str | None, Query(max_length=200)] = None,

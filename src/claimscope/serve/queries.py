@@ -28,7 +28,6 @@ DOCUMENT_SORTS = {"published": "d.published", "title": "d.title", "site": "d.sit
 ACTOR_SORTS = {"events": "a.as_actor + a.as_recipient", "documents": "a.documents", "name": "a.name",
                "first_seen": "a.first_seen", "last_seen": "a.last_seen", "mentions": "a.mentions"}
 
-NETWORK_TYPES = ("REQUEST", "ACCUSE", "SUPPORT")
 WALK_FACTOR = 3
 # cached counts and aggregates are keyed by the store's state, read at most this often: results
 # reflect other processes' writes within this many seconds (uncached queries at once)
@@ -491,52 +490,6 @@ def iter_event_rows(db: Database, f: EventFilter, sort: str = "date", order: str
             yield from _rows_by_rowid(conn, rowids[i:i + batch])
     finally:
         db.release(conn)
-
-
-def timeline(db: Database, f: EventFilter) -> dict[str, Any]:
-    """Events per ISO week (Monday) and type."""
-    frm, params = f.sql(db)
-    sql = (f"SELECT e.week, e.type, count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
-           " e.week IS NOT NULL GROUP BY e.week, e.type ORDER BY e.week, e.type")
-
-    def compute():
-        rows = db.conn().execute(sql, params).fetchall()
-        weeks: dict[str, dict[str, int]] = {}
-        types: dict[str, int] = {}
-        for week_start, etype, n in rows:
-            weeks.setdefault(week_start, {})[etype] = n
-            types[etype] = types.get(etype, 0) + n
-        undated = db.conn().execute(f"SELECT count(*) {frm} {'AND' if 'WHERE' in frm else 'WHERE'}"
-                                    " e.day IS NULL", params).fetchone()[0]
-        return {"weeks": [{"week": w, "counts": c, "total": sum(c.values())} for w, c in weeks.items()],
-                "types": sorted(types, key=lambda t: -types[t]), "totals": types, "undated": undated}
-    return db.cached(("timeline", sql, tuple(params)), compute)
-
-
-def network(db: Database, f: EventFilter, max_edges: int = 80) -> dict[str, Any]:
-    """Actor -> recipient edges (weight = number of events) for the filtered events."""
-    f2 = f if f.types else EventFilter(**{**f.__dict__, "types": NETWORK_TYPES})
-    frm, params = f2.sql(db)
-    recipients = ("FROM events e JOIN event_roles r ON r.doc_id = e.doc_id AND r.event_id = e.id"
-                  " AND r.role = 'recipient'")
-    sql = ("SELECT coalesce(e.actor_id, 'name:' || e.actor_name) AS source, max(e.actor_name),"
-           " coalesce(r.entity_id, 'name:' || r.name) AS target, max(r.name), e.type, count(*) AS n"
-           f" {frm.replace('FROM events e', recipients, 1)}"
-           f" {'AND' if 'WHERE' in frm else 'WHERE'} e.actor_name IS NOT NULL"
-           " GROUP BY 1, 3, e.type ORDER BY n DESC, source, target LIMIT ?")
-
-    def compute():
-        rows = db.conn().execute(sql, [*params, max_edges]).fetchall()
-        nodes: dict[str, dict[str, Any]] = {}
-        edges = []
-        for source, sname, target, tname, etype, n in rows:
-            for nid, name in ((source, sname), (target, tname)):
-                node = nodes.setdefault(nid, {"id": nid, "name": name, "weight": 0,
-                                              "linked": not nid.startswith("name:")})
-                node["weight"] += n
-            edges.append({"source": source, "target": target, "type": etype, "weight": n})
-        return {"nodes": list(nodes.values()), "edges": edges, "types": list(f2.types)}
-    return db.cached(("network", sql, tuple(params), max_edges), compute)
 
 
 # ---------------------------------------------------------------- actors
