@@ -235,12 +235,14 @@ def _summary(counts: Counter, types: Counter, distinct_entities: int, failures: 
     return "\n".join(lines)
 
 
-@app.command(epilog="Example: claimscope export --db claimscope.db --format csv --out events.csv")
+@app.command(epilog="Example: claimscope export --db claimscope.db --format csv --out events.csv\n\n"
+                    "Example: claimscope export --table corrections --format gold --out reviewed.jsonl")
 def export(
     db: DbOpt = "claimscope.db",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, parquet, or gold (corrections).")] = "jsonl",
     table: Annotated[str, typer.Option(
-        help="analyses (jsonl only), events, documents, entities or failures.")] = "",
+        help="analyses (jsonl only), events, documents, entities, failures, or corrections "
+             "(--format gold: SPEC §5 gold lines of the reviewed documents).")] = "",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output file (default stdout).")] = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -249,8 +251,11 @@ def export(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
-    table = table or ("analyses" if fmt == "jsonl" else "events")
-    if table != "analyses" and table not in TABLES:
+    table = table or {"jsonl": "analyses", "gold": "corrections"}.get(fmt, "events")
+    if (fmt == "gold") != (table == "corrections"):
+        raise typer.BadParameter("corrections export as --format gold, and only they do",
+                                 param_hint="--format")
+    if table not in ("analyses", "corrections") and table not in TABLES:
         raise typer.BadParameter(f"unknown table {table!r}", param_hint="--table")
     if fmt == "parquet" and out is None:
         raise typer.BadParameter("parquet is binary: give --out FILE", param_hint="--out")
@@ -268,7 +273,8 @@ def export(
 # (plural, singular) of what one exported record of a table is
 _RECORD_NAMES = {"analyses": ("analyses", "analysis"), "events": ("events", "event"),
                  "documents": ("documents", "document"), "entities": ("entities", "entity"),
-                 "failures": ("failures", "failure")}
+                 "failures": ("failures", "failure"),
+                 "corrections": ("gold lines of reviewed documents", "gold line of a reviewed document")}
 
 
 def _open_db(db: str):

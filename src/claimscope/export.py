@@ -24,7 +24,7 @@ from typing import IO, Any
 from claimscope.db import Connection
 from claimscope.store import iter_analyses
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "gold")
 LIST_SEPARATOR = "; "
 
 
@@ -70,6 +70,8 @@ EVENT_TABLE = _cols(
     ("title", "string", "The document's title."),
     ("site", "string", "Site or publisher of the document."),
     ("language", "string", "ISO 639-1 language of the document."),
+    ("reviewed", "boolean", "An analyst corrected this event or added it (claimscope.review); "
+                            "events marked wrong are left out."),
 )
 DOCUMENT_TABLE = _cols(
     ("id", "string", "Document id (content hash of the cleaned text)."),
@@ -196,11 +198,20 @@ def flatten(row) -> dict[str, Any]:
 
 
 def event_rows(conn: Connection, where: str = "", params: Iterable[Any] = (),
-               order: str = "d.published, e.doc_id, e.span_start") -> Iterator[dict[str, Any]]:
-    """Event rows with the columns of EVENT_TABLE, lists as lists (JSON/Parquet form)."""
+               order: str = "d.published, e.doc_id, e.span_start", corrected: bool = True,
+               added: str | None = None) -> Iterator[dict[str, Any]]:
+    """Event rows with the columns of EVENT_TABLE, lists as lists (JSON/Parquet form), with the
+    analysts' corrections applied (review.apply; `added` as there) unless `corrected` is False
+    (then every row has `reviewed` false: the machine output)."""
+    from claimscope import review
+
     sql = event_select(conn) + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
-    for row in conn.execute(sql, tuple(params)):
-        yield flatten(row)
+    rows = (flatten(row) for row in conn.execute(sql, tuple(params)))
+    if corrected:
+        yield from review.corrected(rows, conn, added=added)
+    else:
+        for row in rows:
+            yield {**row, "reviewed": False}
 
 
 def _document_row(row: Any) -> dict[str, Any]:
@@ -213,7 +224,7 @@ def _document_row(row: Any) -> dict[str, Any]:
 
 def table_rows(conn: Connection, table: str) -> Iterator[dict[str, Any]]:
     if table == "events":
-        yield from event_rows(conn)
+        yield from event_rows(conn, added="all")
         return
     for row in conn.execute(TABLE_SQL[table]):
         if table == "documents":
@@ -298,6 +309,12 @@ def write_parquet(rows: Iterable[dict[str, Any]], path: Path, columns: list[Colu
 
 def export(conn: Connection, fmt: str, table: str, out: IO[str] | None, path: Path | None) -> int:
     """Write the export; returns the number of records written."""
+    if (fmt == "gold") != (table == "corrections"):
+        raise ValueError("corrections export as --format gold (SPEC §5 lines), and only they do")
+    if fmt == "gold":
+        from claimscope.review import write_gold
+
+        return write_gold(conn, out)
     if fmt == "jsonl":
         rows = iter_analyses(conn) if table == "analyses" else table_rows(conn, table)
         return write_jsonl(rows, out)

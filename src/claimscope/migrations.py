@@ -184,12 +184,25 @@ CREATE INDEX entities_country ON entities(country, sector);
 CREATE INDEX entities_sector ON entities(sector);
 """
 
+# analysts' corrections (claimscope.review): no foreign key to the documents, so they outlive
+# re-analysis (`analyze --replace` deletes and re-inserts a document's rows)
+V4_CORRECTIONS = """
+CREATE TABLE corrections (
+  id {pk},
+  doc_id TEXT NOT NULL, event_id TEXT,
+  action TEXT NOT NULL CHECK (action IN ('reject', 'edit', 'add')),
+  anchor_start INTEGER NOT NULL, anchor_end INTEGER NOT NULL, anchor_text TEXT NOT NULL,
+  before TEXT, after TEXT, reviewer TEXT NOT NULL, created_at TEXT NOT NULL, note TEXT);
+CREATE INDEX corrections_doc ON corrections(doc_id, anchor_start, anchor_end);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, sentences, entities, mentions, events, roles, times, failures, full text",
               V1, V1_SQLITE, V1_POSTGRESQL),
     Migration(2, "schema_version table; events carry their filter/sort columns (indexed); sentence "
                  "text stored once (in the document)", V2, V2_SQLITE, V2_POSTGRESQL, _reproject),
     Migration(3, "indexes for the actor list's country and sector filters", V3),
+    Migration(4, "corrections: analysts' reviews of events (who, when, before, after)", V4_CORRECTIONS),
 ]
 LATEST = MIGRATIONS[-1].version
 

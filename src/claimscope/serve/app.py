@@ -37,6 +37,7 @@ from claimscope.serve.ingest import (
 from claimscope.serve.kb import KBView
 from claimscope.serve.limits import MAX_BODY, IngestBodyGuard
 from claimscope.serve.params import NormaliseEnums, query_names, reject_unknown_factory
+from claimscope.serve.reviewing import register as register_review, review_state
 
 HERE = Path(__file__).parent
 EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -140,6 +141,7 @@ class EventRow(BaseModel):
     title: str | None = None
     site: str | None = None
     language: str | None = None
+    reviewed: bool = Field(False, description="An analyst corrected or added this event.")
 
 
 class EventPage(Page):
@@ -347,17 +349,20 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | None = None,
                allow_private_urls: bool = False, kb_files=(), threads: int | None = None,
-               cache_size: int = 512) -> FastAPI:
+               cache_size: int = 512, allow_review: bool = False) -> FastAPI:
     """The ASGI app. `threads` sets the size of the thread pool sync handlers run in;
     `cache_size` the entries of the result cache (0 = no caching)."""
     if allow_ingest and not token:
         raise ValueError("--allow-ingest needs a token (--token or CLAIMSCOPE_TOKEN)")
-    db = Q.Database(db_target, writable=allow_ingest, cache_size=cache_size,
+    if allow_review and not token:
+        raise ValueError("--allow-review needs a token (--token or CLAIMSCOPE_TOKEN)")
+    db = Q.Database(db_target, writable=allow_ingest or allow_review, cache_size=cache_size,
                     pool_size=(threads or 40) + 8)
     kb = KBView.load(kb_files)
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.globals.update(allow_ingest=allow_ingest, event_types=EVENT_TYPES, aux_values=AUX_VALUES,
+    env.globals.update(allow_ingest=allow_ingest, allow_review=allow_review, modes=MODES,
+                       event_types=EVENT_TYPES, aux_values=AUX_VALUES,
                        network_types=charts.NETWORK_TYPES)
     pipeline_lock = threading.Lock()
     pipeline_box: dict[str, Any] = {}
@@ -683,7 +688,7 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         names = {e["id"]: e for e in analysis.get("entities", [])}
         return render(request, "document.html", a=analysis, doc=analysis["document"],
                       segments=segments(analysis), entities=names,
-                      events=analysis.get("events", []))
+                      events=analysis.get("events", []), review=review_state(db, found))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def ui_events(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
@@ -711,6 +716,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
     @app.get("/actors/{actor_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_actor(request: Request, actor_id: str):
         return render(request, "actor.html", actor=actor_detail(actor_id))
+
+    register_review(app, db, token if allow_review else None)
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_reference(request: Request):

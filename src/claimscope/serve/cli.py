@@ -20,6 +20,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
     allow_ingest: Annotated[bool, typer.Option(
         "--allow-ingest", help="Enable the upload box and POST /api/ingest (opens the DB read-write; needs a token).")] = False,
+    allow_review: Annotated[bool, typer.Option(
+        "--allow-review", help="Let analysts correct events on the document pages and POST /api/corrections (opens the DB read-write; needs a token).")] = False,
     token: Annotated[Optional[str], typer.Option(
         "--token", envvar="CLAIMSCOPE_TOKEN", help="Token required on ingest requests (or env CLAIMSCOPE_TOKEN).")] = None,
     allow_private_urls: Annotated[bool, typer.Option(
@@ -41,21 +43,24 @@ def serve(
 
     if allow_ingest and not token:
         raise ClaimscopeError("--allow-ingest needs a token: pass --token or set CLAIMSCOPE_TOKEN")
-    if not allow_ingest:  # fail now, in one line, on a missing, old or unreachable database
+    if allow_review and not token:
+        raise ClaimscopeError("--allow-review needs a token: pass --token or set CLAIMSCOPE_TOKEN")
+    if not (allow_ingest or allow_review):  # fail now, in one line, on a missing, old or unreachable database
         from claimscope.store import open_reader
 
         open_reader(db).close()
-    if token and not allow_ingest:
-        typer.echo("note: --token has no effect without --allow-ingest", err=True)
+    if token and not (allow_ingest or allow_review):
+        typer.echo("note: --token has no effect without --allow-ingest or --allow-review", err=True)
     import uvicorn
 
-    mode = "ingest enabled" if allow_ingest else "read-only"
-    settings = {"db": db, "allow_ingest": allow_ingest, "token": token,
+    mode = ", ".join(m for m, on in (("ingest enabled", allow_ingest), ("review enabled", allow_review))
+                     if on) or "read-only"
+    settings = {"db": db, "allow_ingest": allow_ingest, "allow_review": allow_review, "token": token,
                 "allow_private_urls": allow_private_urls, "kb_files": [str(p) for p in kb or ()],
                 "threads": workers, "cache_size": cache_size}
     if processes > 1:
-        if allow_ingest:
-            raise ClaimscopeError("--allow-ingest works with one process only (--processes 1)")
+        if allow_ingest or allow_review:
+            raise ClaimscopeError("--allow-ingest and --allow-review work with one process only (--processes 1)")
         # worker processes build the app from the environment (uvicorn imports the factory)
         os.environ[_SETTINGS_ENV] = json.dumps(settings)
         target, kwargs = "claimscope.serve.cli:app_from_env", {"factory": True, "workers": processes}
@@ -99,7 +104,8 @@ def _build(settings: dict):
     return create_app(settings["db"], allow_ingest=settings["allow_ingest"], token=settings["token"],
                       allow_private_urls=settings["allow_private_urls"],
                       kb_files=tuple(Path(p) for p in settings["kb_files"]), threads=settings["threads"],
-                      cache_size=settings.get("cache_size", 512))
+                      cache_size=settings.get("cache_size", 512),
+                      allow_review=settings.get("allow_review", False))
 
 
 def app_from_env():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claimscope import review
 from claimscope.db import Connection, POSTGRESQL, is_url, pg_error, pg_options
 from claimscope.export import event_rows, event_select, flatten
 from claimscope.migrations import PG_TS_CONFIG_EXPR, PG_TS_CONFIGS
@@ -34,7 +35,7 @@ WALK_FACTOR = 3
 FRESH_S = 1.0
 # what changes when anything the API shows is written (documents are only added or replaced)
 STATE_SQL = ("SELECT (SELECT max(rowid) FROM documents), (SELECT count(*) FROM documents),"
-             " (SELECT count(*) FROM failures)")
+             " (SELECT count(*) FROM failures), (SELECT count(*) FROM corrections)")
 
 
 def like_escape(text: str) -> str:
@@ -300,6 +301,15 @@ class Database:
                 self._cache.popitem(last=False)
         return value
 
+    def correct(self, write):
+        """Run `write(connection)` (an analyst's correction, claimscope.review) on the writer."""
+        if self._store is None:
+            raise PermissionError("the database is open read-only")
+        with self._write_lock:
+            result = write(self._store.conn)
+        self._state_at = float("-inf")  # our own write: seen by the next request
+        return result
+
     def add(self, doc) -> bool:
         if self._store is None:
             raise PermissionError("the database is open read-only")
@@ -434,7 +444,8 @@ def _rows_by_rowid(conn: Connection, rowids: list[int]) -> list[dict[str, Any]]:
     found = {}
     for row in map(flatten, conn.execute(sql, rowids)):
         found[row.pop("_rowid")] = row
-    return [found[r] for r in rowids if r in found]
+    # analysts' corrections (claimscope.review): values and `reviewed`; rejected events left out
+    return list(review.corrected((found[r] for r in rowids if r in found), conn))
 
 
 def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int, offset: int,
