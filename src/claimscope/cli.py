@@ -53,7 +53,13 @@ DbOpt = Annotated[str, typer.Option("--db", help=DB_HELP)]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")]
 
 def _pipeline(kb, boilerplate, triggers, nlp=None, model=None, combine="both", **read_opts):
-    from claimscope.pipeline import Pipeline, PipelineConfig
+    from claimscope.pipeline import Pipeline
+
+    return Pipeline(_config(kb, boilerplate, triggers, nlp, model, combine, **read_opts))
+
+
+def _config(kb, boilerplate, triggers, nlp=None, model=None, combine="both", **read_opts):
+    from claimscope.pipeline import PipelineConfig
     from claimscope.read import ReadOptions
 
     if combine not in ("rules", "model", "both"):
@@ -63,7 +69,7 @@ def _pipeline(kb, boilerplate, triggers, nlp=None, model=None, combine="both", *
                             nlp=nlp, combine=combine)
     if model is not None:
         config.model = model
-    return Pipeline(config)
+    return config
 
 
 def _err(message: str) -> None:
@@ -241,8 +247,8 @@ def export(
     db: DbOpt = "claimscope.db",
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, parquet, or gold (corrections).")] = "jsonl",
     table: Annotated[str, typer.Option(
-        help="analyses (jsonl only), events, documents, entities, failures, or corrections "
-             "(--format gold: SPEC §5 gold lines of the reviewed documents).")] = "",
+        help="analyses (jsonl only), events, documents, entities, mentions, times, failures, or "
+             "corrections (--format gold: SPEC §5 gold lines of the reviewed documents).")] = "",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output file (default stdout).")] = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -415,6 +421,144 @@ def stats(
         typer.echo(f"{key:>16}: {s[key]}{extra}")
     typer.echo(f"{'published':>16}: {s['published_range'][0]} … {s['published_range'][1]}")
     typer.echo("  events by type: " + (", ".join(f"{t} {n}" for t, n in s["events_by_type"].items()) or "none"))
+
+
+@app.command(epilog="Example: claimscope batch ../shared/corpus/train --out dataset/ --workers 2\n\n"
+                    "Example: claimscope batch crawl/*.warc.gz --out dataset/ --scheduler tcp://10.0.0.5:8786")
+def batch(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, directories, globs, URLs, JSONL(.gz) shards or WARC(.gz) files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset directory (created; a rerun resumes it).")],
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, help="Start a local cluster of N worker processes (default: one per core).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Use the running Dask cluster at this address (tcp://HOST:PORT).")] = None,
+    partition_size: Annotated[int, typer.Option(
+        "--partition-size", min=1, help="Documents per partition of a directory or of loose files.")] = 100,
+    memory_limit: Annotated[Optional[str], typer.Option(
+        "--memory-limit", help="Per local worker, e.g. 2GB (default: the machine's memory / workers).")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Per-document size limit in bytes.")] = 10 * 1024 * 1024,
+    timeout: Annotated[float, typer.Option(help="URL fetch timeout in seconds.")] = 10.0,
+    kb: KbOpt = None, boilerplate: BoilerplateOpt = None, triggers: TriggersOpt = None,
+    nlp: NlpOpt = None, model: ModelOpt = None, combine: CombineOpt = "both",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Analyse a crawl-sized input on a Dask cluster into a Parquet dataset (docs/scale.md).
+
+    Finished partitions are skipped on a rerun. Exit code 0 when every document was analysed,
+    1 when any failed (listed at the end), 2 on a usage or data-file error.
+    """
+    from claimscope.batch import open_client, run_batch
+
+    if workers and scheduler:
+        raise typer.BadParameter("use --workers (a local cluster) or --scheduler, not both", param_hint="--workers")
+    config = _config(kb, boilerplate, triggers, nlp, model, combine, max_bytes=max_bytes, url_timeout=timeout)
+    client, cluster = open_client(workers, scheduler, memory_limit)
+    try:
+        if not quiet:
+            _err(f"cluster: {len(client.scheduler_info()['workers'])} workers at {client.scheduler.address}"
+                 + (f"; dashboard: {client.dashboard_link}" if _has_dashboard(client) else ""))
+        with _BatchProgress(quiet) as progress:
+            result = run_batch(inputs, out, client, config, partition_size, progress.update, progress.start)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    if not quiet:
+        _err(f"partitions: {result.planned} ({result.finished} run now, {result.skipped} already finished)\n"
+             f"documents: {result.documents}   events: {result.events}   near-duplicates: {result.duplicates}\n"
+             f"time: {result.seconds:.1f} s\nfailures: {len(result.failures)}")
+        for f in result.failures[:50]:
+            _err(f"  {f['source']}: [{f['stage']}] {f['reason']}")
+        if len(result.failures) > 50:
+            _err(f"  … and {len(result.failures) - 50} more (DATASET/failures/)")
+    raise typer.Exit(1 if result.failures else 0)
+
+
+def _has_dashboard(client) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None and bool(client.dashboard_link)
+
+
+class _BatchProgress:
+    """A progress bar over partitions: bytes done drive the ETA, documents/s is shown."""
+
+    def __init__(self, quiet: bool):
+        self.bar = None
+        self.docs = 0
+        self.started = 0.0
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("analysing"), BarColumn(), TextColumn("{task.fields[parts]}"),
+                                TextColumn("{task.fields[docs]} documents, {task.fields[rate]} docs/s"),
+                                TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True),
+                                transient=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+
+    def start(self, todo) -> None:
+        import time
+
+        self.started = time.perf_counter()
+        self.todo = len(todo)
+        self.done = 0
+        if self.bar:
+            self.task = self.bar.add_task("", total=sum(p.size for p in todo) or 1,
+                                          parts=f"0/{self.todo} partitions", docs=0, rate="-")
+            self.bar.start()
+
+    def update(self, entry, part) -> None:
+        import time
+
+        self.done += 1
+        self.docs += entry["counts"]["documents"] if entry else 0
+        if self.bar:
+            rate = self.docs / max(time.perf_counter() - self.started, 1e-9)
+            self.bar.update(self.task, advance=part.size, parts=f"{self.done}/{self.todo} partitions",
+                            docs=self.docs, rate=f"{rate:.1f}")
+
+
+@app.command(epilog="Example: claimscope load dataset/ --db claimscope.db")
+def load(
+    dataset: Annotated[Path, typer.Argument(help="A dataset written by `claimscope batch`.",
+                                            exists=True, file_okay=False)],
+    db: DbOpt = Path("claimscope.db"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Load a batch dataset into the store (idempotent: documents already stored are skipped)."""
+    import time
+
+    from claimscope.batch import COMPLETE, iter_dataset, iter_failures
+    from claimscope.store import Store
+
+    started = time.perf_counter()
+    counts: Counter = Counter()
+    if not (dataset / COMPLETE).exists() and not quiet:
+        _err(f"warning: {dataset} is incomplete (a batch is running or was interrupted): loading its finished partitions")
+    with Store(db) as store:
+        try:
+            for docs, signatures in iter_dataset(dataset):
+                added = store.add_many(docs, signatures=signatures)
+                counts["stored"] += sum(added)
+                counts["already stored"] += len(added) - sum(added)
+        except ValueError as exc:
+            raise ClaimscopeError(str(exc)) from None
+        counts["failures"] = store.merge_failures(list(iter_failures(dataset)))
+    if not quiet:
+        seconds = time.perf_counter() - started
+        total = counts["stored"] + counts["already stored"]
+        _err(f"documents: {total} ({counts['stored']} stored, {counts['already stored']} already in {db})"
+             f"   failures added: {counts['failures']}   {seconds:.1f} s ({total / max(seconds, 1e-9):.0f} docs/s)")
 
 
 @app.command("eval", epilog="Example: claimscope eval ../shared/corpus/gold.jsonl --json")

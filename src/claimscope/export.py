@@ -88,6 +88,8 @@ DOCUMENT_TABLE = _cols(
     ("media_type", "string", "text/plain or text/html."),
     ("characters", "integer", "Length of the cleaned text."),
     ("events", "integer", "Number of events found."),
+    ("duplicate_of", "string", "Id of the document this one republishes (near-duplicate, MinHash "
+                               "Jaccard >= 0.7; docs/scale.md); empty for an original."),
 )
 ENTITY_TABLE = _cols(
     ("doc_id", "string", "Document id."),
@@ -97,6 +99,21 @@ ENTITY_TABLE = _cols(
     ("linked", "boolean", "Whether the entity is in the knowledge base."),
     ("country", "string", "ISO 3166-1 alpha-3 country."),
     ("sector", "string", "Sector code (SPEC §2)."),
+)
+MENTION_TABLE = _cols(
+    ("doc_id", "string", "Document id."),
+    ("entity_id", "string", "The entity mentioned (`entity_id` of the entities table)."),
+    ("start", "integer", "Start offset of the mention in the document text."),
+    ("end", "integer", "End offset of the mention in the document text."),
+    ("text", "string", "The mention, verbatim: the document text from `start` to `end`."),
+)
+TIME_TABLE = _cols(
+    ("doc_id", "string", "Document id."),
+    ("start", "integer", "Start offset of the time expression in the document text."),
+    ("end", "integer", "End offset of the time expression in the document text."),
+    ("text", "string", "The time expression, verbatim."),
+    ("value", "string", "Its normalised ISO 8601 value (may be partial or a range)."),
+    ("granularity", "string", "day, month, year, …"),
 )
 FAILURE_TABLE = _cols(
     ("source", "string", "The input that failed."),
@@ -108,17 +125,21 @@ FAILURE_TABLE = _cols(
 )
 TABLES: dict[str, list[Column]] = {
     "events": EVENT_TABLE, "documents": DOCUMENT_TABLE, "entities": ENTITY_TABLE,
-    "failures": FAILURE_TABLE,
+    "mentions": MENTION_TABLE, "times": TIME_TABLE, "failures": FAILURE_TABLE,
 }
 EVENT_COLUMNS = [c.name for c in EVENT_TABLE]
 
 TABLE_SQL = {
     "documents": "SELECT id, source, url, title, site, author, published, published_from, language,"
                  " media_type, length(text) AS characters,"
-                 " (SELECT count(*) FROM events e WHERE e.doc_id = documents.id) AS events"
-                 " FROM documents ORDER BY rowid",
+                 " (SELECT count(*) FROM events e WHERE e.doc_id = documents.id) AS events,"
+                 " duplicate_of FROM documents ORDER BY rowid",
     "entities": "SELECT doc_id, id AS entity_id, name, kind, linked, country, sector FROM entities"
                 " ORDER BY doc_id, id",
+    "mentions": 'SELECT doc_id, entity_id, start, "end", text FROM mentions'
+                ' ORDER BY doc_id, start, "end", entity_id',
+    "times": 'SELECT doc_id, start, "end", text, value, granularity FROM times'
+             ' ORDER BY doc_id, start, "end"',
     "failures": "SELECT source, stage, reason, first_seen, last_seen, count FROM failures ORDER BY id",
 }
 
@@ -293,16 +314,22 @@ def _parquet_value(column: Column, value: Any) -> Any:
     return value
 
 
-def write_parquet(rows: Iterable[dict[str, Any]], path: Path, columns: list[Column]) -> int:
+def arrow_table(rows: Iterable[dict[str, Any]], columns: list[Column]):
+    """Rows as a pyarrow Table of the table's fixed schema (so the Parquet files of a batch
+    dataset agree on one schema even where a column is empty or all-null in some of them)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    schema = parquet_schema(columns)
     data = {c.name: [] for c in columns}
     for row in rows:
         for c in columns:
             data[c.name].append(_parquet_value(c, row.get(c.name)))
-    table = pa.Table.from_pydict(data, schema=schema)
+    return pa.Table.from_pydict(data, schema=parquet_schema(columns))
+
+
+def write_parquet(rows: Iterable[dict[str, Any]], path: Path, columns: list[Column]) -> int:
+    import pyarrow.parquet as pq
+
+    table = arrow_table(rows, columns)
     pq.write_table(table, path)
     return table.num_rows
 

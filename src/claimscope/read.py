@@ -1,8 +1,8 @@
 """read stage: inputs -> RawDocument | Failure, one per document, never an exception.
 
 Accepted inputs: files, directories (recursive), glob patterns, '-' for stdin, http(s) URLs,
-JSONL files (one document per line: `text` or `html`, optional `url`, `title`, `published`,
-with the aliases of `metadata.ALIASES`), WARC files (response records with HTML). Text and HTML
+JSONL files, also gzipped (one document per line: `text` or `html`, optional `url`, `title`,
+`published`, with the aliases of `metadata.ALIASES`), WARC files (response records with HTML). Text and HTML
 files get the metadata of a sidecar index (metadata.py). Encoding detection happens in `decode`.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import errno
 import glob
+import gzip
 import io
 import json
 import os
@@ -17,9 +18,11 @@ import re
 import stat
 import sys
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from claimscope.metadata import Sidecars, normalise
 from claimscope.model import Failure, RawDocument
@@ -158,7 +161,7 @@ def _looks_html(data: bytes) -> bool:
 def _read_file(path: Path, opts: ReadOptions, sidecars: Sidecars) -> Iterator[RawDocument | Failure]:
     src = str(path)
     suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
+    if suffix in JSONL_SUFFIXES or is_jsonl_gz(path):
         yield from _read_jsonl(path, opts)
         return
     if suffix == ".warc" or path.name.lower().endswith(".warc.gz"):
@@ -187,41 +190,52 @@ def _read_file(path: Path, opts: ReadOptions, sidecars: Sidecars) -> Iterator[Ra
     yield RawDocument(src, data=data, media_type="text/html" if html else "text/plain", meta=meta)
 
 
+def is_jsonl_gz(path: Path) -> bool:
+    return path.name.lower().endswith((".jsonl.gz", ".ndjson.gz"))
+
+
 def _read_jsonl(path: Path, opts: ReadOptions) -> Iterator[RawDocument | Failure]:
     try:
-        handle = path.open("rb")
+        handle = gzip.open(path, "rb") if is_jsonl_gz(path) else path.open("rb")
     except OSError as exc:
         yield Failure(str(path), "read", f"cannot read: {exc.strerror or exc}")
         return
     with handle:
-        n = 0
-        while line := handle.readline(opts.max_bytes + 1):
-            n += 1
-            src = f"{path}#{n}"
-            if len(line) > opts.max_bytes and not line.endswith(b"\n"):
-                size = len(line) + _skip_line(handle)
-                yield Failure(src, "read", f"too large: {size:,} bytes > limit {opts.max_bytes:,}")
-                continue
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield Failure(src, "read", f"malformed JSON line: {exc}")
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("text") or rec.get("html"), str):
-                yield Failure(src, "read", "JSONL record needs a string 'text' or 'html' field")
-                continue
-            meta = {**normalise(rec), **opts.given}
-            bad = _unencodable_field({**meta, "text": rec.get("text"), "html": rec.get("html")})
-            if bad:
-                yield Failure(src, "read", f"JSONL field {bad}")
-                continue
-            source = meta.get("url") or src
-            if isinstance(rec.get("text"), str):
-                yield RawDocument(source, text=rec["text"], media_type="text/plain", meta=meta)
-            else:
-                yield RawDocument(source, text=rec["html"], media_type="text/html", meta=meta)
+        try:
+            yield from _jsonl_records(path, handle, opts)
+        except (OSError, EOFError, zlib.error) as exc:  # a corrupt or truncated .gz shard
+            yield Failure(str(path), "read", f"corrupt or truncated gzip data: {exc}")
+
+
+def _jsonl_records(path: Path, handle: IO[bytes], opts: ReadOptions) -> Iterator[RawDocument | Failure]:
+    n = 0
+    while line := handle.readline(opts.max_bytes + 1):
+        n += 1
+        src = f"{path}#{n}"
+        if len(line) > opts.max_bytes and not line.endswith(b"\n"):
+            size = len(line) + _skip_line(handle)
+            yield Failure(src, "read", f"too large: {size:,} bytes > limit {opts.max_bytes:,}")
+            continue
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as exc:
+            yield Failure(src, "read", f"malformed JSON line: {exc}")
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("text") or rec.get("html"), str):
+            yield Failure(src, "read", "JSONL record needs a string 'text' or 'html' field")
+            continue
+        meta = {**normalise(rec), **opts.given}
+        bad = _unencodable_field({**meta, "text": rec.get("text"), "html": rec.get("html")})
+        if bad:
+            yield Failure(src, "read", f"JSONL field {bad}")
+            continue
+        source = meta.get("url") or src
+        if isinstance(rec.get("text"), str):
+            yield RawDocument(source, text=rec["text"], media_type="text/plain", meta=meta)
+        else:
+            yield RawDocument(source, text=rec["html"], media_type="text/html", meta=meta)
 
 
 def _skip_line(handle, chunk: int = 1 << 20) -> int:

@@ -8,7 +8,9 @@ sentence is stored once however many events it has. The other tables are its que
 projection. Writes are "check and insert" in one transaction: `INSERT … ON CONFLICT (id) DO
 NOTHING` decides whether a document is new, so concurrent writers over overlapping inputs store
 each document exactly once; transient lock conflicts are retried with backoff (db.retrying).
-Failures are upserted on (source, stage, reason), so a rerun adds nothing twice.
+Failures are upserted on (source, stage, reason), so a rerun adds nothing twice. Each new
+document is compared with the stored ones for near-duplicates (claimscope.dedup):
+`documents.duplicate_of` names the original it repeats, `minhash` keeps the signatures.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from claimscope.db import Connection, connect, retrying
 from claimscope.migrations import LATEST, PG_TS_CHARS, pending, require_current, upgrade
+from claimscope.dedup import NearDuplicates, signature
 from claimscope.model import Document, Failure
 from claimscope.serialize import to_analysis
 
@@ -238,6 +241,24 @@ def reproject_all(conn: Connection, batch: int = 200) -> None:
             (json.dumps(compact_analysis(to_analysis(d)), ensure_ascii=False), d.id) for d in docs])
 
 
+def _record_signatures(conn: Connection, near: NearDuplicates, signed: list[tuple[str, bytes | None]]) -> None:
+    """Store the signatures of newly stored documents and mark those that repeat an earlier one."""
+    conn.executemany("INSERT INTO minhash (doc_id, signature) VALUES (?, ?)",
+                     [(doc_id, sig) for doc_id, sig in signed if sig is not None])
+    marks = [(original, doc_id) for doc_id, sig in signed if (original := near.add(doc_id, sig))]
+    conn.executemany("UPDATE documents SET duplicate_of = ? WHERE id = ?", marks)
+
+
+def sign_stored(conn: Connection, batch: int = 500) -> None:
+    """Signatures and `duplicate_of` of every stored document, in storing order (migration 5)."""
+    near = NearDuplicates()
+    last = -1
+    while rows := conn.execute("SELECT rowid, id, text FROM documents WHERE rowid > ? ORDER BY rowid"
+                               " LIMIT ?", (last, batch)).fetchall():
+        _record_signatures(conn, near, [(r[1], signature(r[2])) for r in rows])
+        last = rows[-1][0]
+
+
 # ---------------------------------------------------------------- the store
 
 class Store:
@@ -249,6 +270,7 @@ class Store:
         self.conn = connect(target)
         if pending(self.conn):
             retrying(lambda: upgrade(self.conn))
+        self._near: NearDuplicates | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -266,15 +288,37 @@ class Store:
         """Store one document atomically; False when it was already there (and not replaced)."""
         return self.add_many([doc], replace)[0]
 
-    def add_many(self, docs: list[Document], replace: bool = False) -> list[bool]:
+    def add_many(self, docs: list[Document], replace: bool = False,
+                 signatures: dict[str, bytes | None] | None = None) -> list[bool]:
         """Store documents in one transaction (bulk loads: fewer commits, COPY on PostgreSQL);
-        for each, whether it was stored (False: already there). All or nothing."""
+        for each, whether it was stored (False: already there). All or nothing. `signatures`:
+        MinHash signatures already computed (by a batch worker), else they are computed here."""
         def attempt() -> list[bool]:
-            with self.conn.transaction():
-                if replace:
-                    _delete(self.conn, [d.id for d in docs])
-                return self._insert_many(docs)
+            try:
+                with self.conn.transaction():
+                    if replace:
+                        _delete(self.conn, [d.id for d in docs])
+                    added = self._insert_many(docs)
+                    fresh = {d.id: d for d, new in zip(docs, added) if new}
+                    _record_signatures(self.conn, self.near_duplicates(), [
+                        (i, signatures[i] if signatures and i in signatures else signature(d.text))
+                        for i, d in fresh.items()])
+                    return added
+            except BaseException:
+                self._near = None  # it saw documents that were rolled back: rebuild from the store
+                raise
         return retrying(attempt)
+
+    def near_duplicates(self) -> NearDuplicates:
+        """The near-duplicate index of the stored documents (built on first use). Documents
+        another process stores meanwhile are not in it: a copy stored concurrently with its
+        original by another writer may go unmarked."""
+        if self._near is None:
+            self._near = NearDuplicates()
+            self._near.add_known(self.conn.execute(
+                "SELECT d.id, m.signature, d.duplicate_of FROM documents d"
+                " LEFT JOIN minhash m ON m.doc_id = d.id ORDER BY d.rowid"))
+        return self._near
 
     def _insert_many(self, docs: list[Document]) -> list[bool]:
         new_ids = self._insert_documents(docs)
@@ -313,6 +357,21 @@ class Store:
                     " count = failures.count + 1", (failure.source, failure.stage, failure.reason, now, now))
         retrying(attempt)
 
+    def merge_failures(self, rows: list[dict[str, Any]]) -> int:
+        """Failures recorded elsewhere (a batch dataset), as they are: one already here is left
+        alone, so loading the same rows twice adds nothing. Returns the number added."""
+        def attempt() -> int:
+            with self.conn.transaction():
+                count = "SELECT count(*) FROM failures"
+                before = self.conn.execute(count).fetchone()[0]
+                self.conn.executemany(
+                    "INSERT INTO failures (source, stage, reason, first_seen, last_seen, count)"
+                    " VALUES (?,?,?,?,?,?) ON CONFLICT (source, stage, reason) DO NOTHING",
+                    [(r["source"], r["stage"], r["reason"], r["first_seen"], r["last_seen"], r["count"])
+                     for r in rows])
+                return self.conn.execute(count).fetchone()[0] - before
+        return retrying(attempt)
+
 
 def open_reader(target: str | Path) -> Connection:
     """A read-only connection to an existing store of the current schema."""
@@ -343,22 +402,28 @@ def iter_analyses(conn: Connection) -> Iterator[dict[str, Any]]:
         last = rows[-1][0]
 
 
-def stats(conn: Connection) -> dict[str, Any]:
+def stats(conn: Connection, include_duplicates: bool = False) -> dict[str, Any]:
+    """Counts over the store; a story republished elsewhere (a near-duplicate) counts once
+    unless `include_duplicates`."""
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    keep = "" if include_duplicates else \
+        " WHERE doc_id NOT IN (SELECT id FROM documents WHERE duplicate_of IS NOT NULL)"
+    docs = "" if include_duplicates else " WHERE duplicate_of IS NULL"
     return {
-        "documents": one("SELECT count(*) FROM documents"),
-        "sentences": one("SELECT count(*) FROM sentences"),
-        "entities": one("SELECT count(DISTINCT id) FROM entities"),
-        "entity_records": one("SELECT count(*) FROM entities"),  # one per entity per document
-        "linked_entities": one("SELECT count(DISTINCT id) FROM entities WHERE linked = 1"),
-        "mentions": one("SELECT count(*) FROM mentions"),
-        "events": one("SELECT count(*) FROM events"),
-        "times": one("SELECT count(*) FROM times"),
+        "documents": one(f"SELECT count(*) FROM documents{docs}"),
+        "duplicates": one("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL"),
+        "sentences": one(f"SELECT count(*) FROM sentences{keep}"),
+        "entities": one(f"SELECT count(DISTINCT id) FROM entities{keep}"),
+        "entity_records": one(f"SELECT count(*) FROM entities{keep}"),  # one per entity per document
+        "linked_entities": one(f"SELECT count(DISTINCT id) FROM entities{keep or ' WHERE 1 = 1'} AND linked = 1"),
+        "mentions": one(f"SELECT count(*) FROM mentions{keep}"),
+        "events": one(f"SELECT count(*) FROM events{keep}"),
+        "times": one(f"SELECT count(*) FROM times{keep}"),
         "failures": one("SELECT count(*) FROM failures"),
         "events_by_type": {r[0]: r[1] for r in conn.execute(
-            "SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC, type")},
+            f"SELECT type, count(*) FROM events{keep} GROUP BY type ORDER BY count(*) DESC, type")},
         "languages": {str(r[0]): r[1] for r in conn.execute(
-            "SELECT language, count(*) FROM documents GROUP BY language ORDER BY count(*) DESC")},
+            f"SELECT language, count(*) FROM documents{docs} GROUP BY language ORDER BY count(*) DESC")},
         "published_range": list(conn.execute(
-            "SELECT min(published), max(published) FROM documents").fetchone()),
+            f"SELECT min(published), max(published) FROM documents{docs}").fetchone()),
     }
