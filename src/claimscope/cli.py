@@ -406,17 +406,20 @@ def search(
 def stats(
     db: DbOpt = "claimscope.db",
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    include_duplicates: Annotated[bool, typer.Option(
+        "--include-duplicates", help="Count near-duplicate documents (republished stories) too.")] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Counts of documents, sentences, entities and events per type in the store."""
+    """Counts of documents, sentences, entities and events per type in the store (a story
+    republished elsewhere counts once, see docs/scale.md)."""
     from claimscope.store import stats as store_stats
 
-    s = store_stats(_open_db(db))
+    s = store_stats(_open_db(db), include_duplicates)
     if as_json:
         typer.echo(json.dumps(s, indent=2))
         return
-    for key in ("documents", "sentences", "entities", "linked_entities", "mentions", "events",
-                "times", "failures"):
+    for key in ("documents", "duplicates", "sentences", "entities", "linked_entities", "mentions",
+                "events", "times", "failures"):
         extra = f" distinct ({s['entity_records']} in documents)" if key == "entities" else ""
         typer.echo(f"{key:>16}: {s[key]}{extra}")
     typer.echo(f"{'published':>16}: {s['published_range'][0]} … {s['published_range'][1]}")
