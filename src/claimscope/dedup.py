@@ -9,8 +9,10 @@ Decisions (docs/scale.md#near-duplicates):
 - Two documents are near-duplicates when the estimated Jaccard similarity of their shingle sets
   is >= THRESHOLD. The LSH index is tuned for a lower similarity (LSH_THRESHOLD), so it misses
   few true pairs; each candidate is then checked against THRESHOLD on the signatures.
-- The original is the first document seen (input order in a batch, storing order in a store);
-  only originals are indexed, so `duplicate_of` always names an original, never a chain.
+- The original is the first document seen (input order in a batch, storing order in a store).
+  Every document is indexed, and a match on a copy resolves to that copy's original, so two
+  copies edited in different places still meet through either; `duplicate_of` always names an
+  original, never a chain.
 - Texts shorter than SHINGLE words carry too little evidence and are never marked.
 """
 from __future__ import annotations
@@ -24,8 +26,8 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE = 5
-THRESHOLD = 0.8
-LSH_THRESHOLD = 0.6
+THRESHOLD = 0.7
+LSH_THRESHOLD = 0.5
 SCHEME = "affine32"  # datasketch 2: 32-bit hash values; signatures of one scheme compare only with their own
 SIGNATURE_DTYPE = np.uint32
 
@@ -51,49 +53,47 @@ def signature(text: str) -> bytes | None:
 
 
 class NearDuplicates:
-    """An index of original documents; `add` says which original (if any) a document repeats."""
+    """An index of documents; `add` says which original (if any) a document repeats."""
 
     def __init__(self, threshold: float = THRESHOLD):
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self.originals: dict[str, np.ndarray] = {}
-        self.order: dict[str, int] = {}  # original -> insertion rank (the tie-breaker)
+        self.signatures: dict[str, np.ndarray] = {}
+        self.order: dict[str, int] = {}  # document -> insertion rank (the tie-breaker)
         self.duplicate_of: dict[str, str] = {}
 
     def __len__(self) -> int:
-        return len(self.originals) + len(self.duplicate_of)
+        return len(self.order)
 
     def add(self, doc_id: str, sig: bytes | None) -> str | None:
         """Record a document; returns the id of the original it repeats, or None."""
-        if doc_id in self.originals:
-            return None
-        if doc_id in self.duplicate_of:
-            return self.duplicate_of[doc_id]
+        if doc_id in self.order:
+            return self.duplicate_of.get(doc_id)
         if sig is None:
             return None
         values = np.frombuffer(sig, dtype=SIGNATURE_DTYPE)
         m = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
         best: tuple[float, int, str] | None = None
         for cand in self.lsh.query(m):
-            similarity = float(np.mean(self.originals[cand] == values))
+            similarity = float(np.mean(self.signatures[cand] == values))
             key = (-similarity, self.order[cand], cand)
             if similarity >= self.threshold and (best is None or key < best):
                 best = key
-        if best is not None:
-            self.duplicate_of[doc_id] = best[2]
-            return best[2]
+        original = None if best is None else self.duplicate_of.get(best[2], best[2])
+        self._index(doc_id, values, m, original)
+        return original
+
+    def _index(self, doc_id: str, values: np.ndarray, m: MinHash, original: str | None) -> None:
         self.lsh.insert(doc_id, m)
-        self.originals[doc_id] = values
+        self.signatures[doc_id] = values
         self.order[doc_id] = len(self.order)
-        return None
+        if original is not None:
+            self.duplicate_of[doc_id] = original
 
     def add_known(self, rows: Iterable[tuple[str, bytes | None, str | None]]) -> None:
-        """Rebuild the index from stored (id, signature, duplicate_of) rows, originals in order."""
+        """Rebuild the index from stored (id, signature, duplicate_of) rows, in storing order."""
         for doc_id, sig, original in rows:
-            if original is not None:
-                self.duplicate_of[doc_id] = original
-            elif sig is not None:
-                values = np.frombuffer(sig, dtype=SIGNATURE_DTYPE)
-                self.lsh.insert(doc_id, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME))
-                self.originals[doc_id] = values
-                self.order[doc_id] = len(self.order)
+            if sig is None or doc_id in self.order:
+                continue
+            values = np.frombuffer(sig, dtype=SIGNATURE_DTYPE)
+            self._index(doc_id, values, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME), original)
