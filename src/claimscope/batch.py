@@ -208,9 +208,10 @@ def run_partition(part: Partition, out: str, config: PipelineConfig) -> dict[str
             (failures if isinstance(item, Failure) else docs).append(item)
     # the tables come out of an in-memory store through the export queries: the same columns
     # and values as `claimscope export` by construction
+    stored = list({d.id: d for d in docs}.values())  # the same content twice is one document
     with Store(":memory:") as mem:
-        signatures = {d.id: signature(d.text) for d in docs}
-        stored = [d for d, new in zip(docs, mem.add_many(docs, signatures=signatures)) if new]
+        signatures = {d.id: signature(d.text) for d in stored}
+        mem.add_many(stored, signatures=signatures)
         for failure in failures:
             mem.add_failure(failure)
         outputs: dict[str, str] = {}
