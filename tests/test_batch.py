@@ -240,3 +240,27 @@ def test_near_duplicate_threshold():
     half = " ".join(text.split()[: len(text.split()) // 2])
     assert near.add("half", signature(half)) is None
     assert signature("too short") is None and near.add("short", None) is None
+
+
+def test_api_counts_a_story_once(tmp_path, pipeline):
+    from fastapi.testclient import TestClient
+
+    from claimscope.model import RawDocument
+    from claimscope.serve.app import create_app
+
+    text = TRAIN[7].read_text("utf-8")
+    with Store(tmp_path / "s.db") as store:
+        for source, body in (("a.txt", text), ("b.txt", republished(text, "mirror.test")),
+                             ("c.txt", TRAIN[8].read_text("utf-8"))):
+            store.add(pipeline.analyze(RawDocument(source, text=body, meta={"published": "2024-03-05"})))
+    with TestClient(create_app(tmp_path / "s.db")) as client:
+        def get(path, **params):
+            return client.get(path, params=params).json()
+
+        once, every = get("/api/stats"), get("/api/stats", include_duplicates="true")
+        assert (once["documents"], every["documents"], once["duplicates"]) == (2, 3, 1)
+        events_once, events_all = get("/api/events")["total"], get("/api/events", include_duplicates="true")["total"]
+        assert events_once == once["events"] and events_all == every["events"] > events_once
+        weeks_once = sum(w["total"] for w in get("/api/timeline")["weeks"])
+        weeks_all = sum(w["total"] for w in get("/api/timeline", include_duplicates="true")["weeks"])
+        assert weeks_once < weeks_all

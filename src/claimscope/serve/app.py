@@ -282,13 +282,17 @@ def event_filter(
     date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Event day ≤ (YYYY-MM-DD).")] = None,
     text: Annotated[str | None, Query(max_length=200, description="Substring of the event's sentence.")] = None,
     doc: Annotated[str | None, Query(max_length=64, description="Only events of this document id.")] = None,
+    include_duplicates: Annotated[bool, Query(
+        description="Also the events of near-duplicate documents (a story republished elsewhere); "
+                    "by default a story counts once.")] = False,
 ) -> Q.EventFilter:
     date_from = _valid_date(date_from, "date_from")
     date_to = _valid_date(date_to, "date_to")
     return Q.EventFilter(types=tuple(dict.fromkeys(type or ())), mode=mode or None,
                          actor=actor or None, recipient=recipient or None, country=country,
                          sector=sector, aux=tuple(dict.fromkeys(aux or ())), date_from=date_from,
-                         date_to=date_to, text=text or None, doc=doc or None)
+                         date_to=date_to, text=text or None, doc=doc or None,
+                         include_duplicates=include_duplicates)
 
 
 def ui_filter(request: Request) -> Q.EventFilter:
@@ -536,9 +540,11 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         return actor_detail(actor_id, limit)
 
     @app.get("/api/stats", tags=["meta"])
-    def api_stats() -> dict[str, Any]:
+    def api_stats(include_duplicates: Annotated[bool, Query(
+            description="Count near-duplicate documents too (by default a story counts once).")] = False,
+    ) -> dict[str, Any]:
         """Counts of documents, sentences, entities, mentions, events (by type), languages, sites."""
-        return Q.stats(db)
+        return Q.stats(db, include_duplicates)
 
     # ------------------------------------------------------------ ingest
 

@@ -123,6 +123,7 @@ class EventFilter:
     date_to: str | None = None
     text: str | None = None
     doc: str | None = None
+    include_duplicates: bool = False  # else a story republished elsewhere counts once
 
     def where(self, resolve: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
         """SQL conditions and parameters. `walk` (SQLite): the set-valued filters (recipient,
@@ -166,6 +167,8 @@ class EventFilter:
         for aux in self.aux:
             clauses.append("(e.aux_bits & ?) <> 0" if walk else "e.aux_bits <> 0 AND (e.aux_bits & ?) <> 0")
             params.append(AUX_BITS[aux])
+        if not self.include_duplicates and (resolve is None or resolve.has_duplicates()):
+            clauses.append("e.doc_id NOT IN (SELECT id FROM documents WHERE duplicate_of IS NOT NULL)")
         if self.date_from:
             clauses.append("e.day >= ?")
             params.append(self.date_from)
@@ -263,6 +266,11 @@ class Database:
             self._pool.close()
         if self._store is not None:
             self._store.close()
+
+    def has_duplicates(self) -> bool:
+        """Whether any stored document is a near-duplicate (only then are copies filtered out)."""
+        return self.cached(("has_duplicates",), lambda: self.conn().execute(
+            "SELECT 1 FROM documents WHERE duplicate_of IS NOT NULL LIMIT 1").fetchone() is not None)
 
     def is_id(self, value: str) -> bool:
         return self.cached(("is_id", value), lambda: self.conn().execute(
@@ -589,12 +597,12 @@ def get_actor(db: Database, actor_id: str, limit: int = 100) -> dict[str, Any] |
     return out
 
 
-def stats(db: Database) -> dict[str, Any]:
+def stats(db: Database, include_duplicates: bool = False) -> dict[str, Any]:
     def compute():
-        s = store_stats(db.conn())
+        s = store_stats(db.conn(), include_duplicates)
         s["sites"] = {r[0]: r[1] for r in db.conn().execute(
             "SELECT site, count(*) FROM documents WHERE site IS NOT NULL GROUP BY site"
             " ORDER BY count(*) DESC LIMIT 50")}
         return s
-    return db.cached(("stats",), compute)
+    return db.cached(("stats", include_duplicates), compute)
 
