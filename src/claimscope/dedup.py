@@ -37,6 +37,13 @@ _WORD = re.compile(r"\w+")
 _TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
 
 
+def _minhash(values: np.ndarray) -> MinHash:
+    """A MinHash over stored hash values (a copy of the template: no permutations recomputed)."""
+    m = _TEMPLATE.copy()
+    m.hashvalues = values
+    return m
+
+
 def shingles(text: str) -> set[bytes]:
     words = _WORD.findall(text.lower())
     return {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
@@ -72,7 +79,7 @@ class NearDuplicates:
         if sig is None:
             return None
         values = np.frombuffer(sig, dtype=SIGNATURE_DTYPE)
-        m = MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+        m = _minhash(values)
         best: tuple[float, int, str] | None = None
         for cand in self.lsh.query(m):
             similarity = float(np.mean(self.signatures[cand] == values))
@@ -96,4 +103,4 @@ class NearDuplicates:
             if sig is None or doc_id in self.order:
                 continue
             values = np.frombuffer(sig, dtype=SIGNATURE_DTYPE)
-            self._index(doc_id, values, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME), original)
+            self._index(doc_id, values, _minhash(values), original)
