@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -35,6 +36,13 @@ _WORD = re.compile(r"\w+")
 # permutations are computed once (copies share them); CRC-32 hashes a shingle several times
 # faster than datasketch's default SHA-1 and is as stable across processes and machines
 _TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
+
+
+@cache
+def _lsh_params() -> tuple[int, int]:
+    """(bands, rows) for LSH_THRESHOLD: datasketch integrates for them (~0.1 s), once a process."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 
 
 def _minhash(values: np.ndarray) -> MinHash:
@@ -64,7 +72,7 @@ class NearDuplicates:
 
     def __init__(self, threshold: float = THRESHOLD):
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params())
         self.signatures: dict[str, np.ndarray] = {}
         self.order: dict[str, int] = {}  # document -> insertion rank (the tie-breaker)
         self.duplicate_of: dict[str, str] = {}
