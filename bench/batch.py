@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/batch.py [--docs 4000] [--warc 1000] [--store 2000] 
 
 - corpus: N plain-text documents from the shared corpus (bench/throughput.py's build_corpus:
   every text repeated, each copy made unique), one file each, partitions of 100;
-- single process: `Pipeline.run` over the same files, no Dask;
+- single process: `Pipeline.run` over the same files, no Dask; and one partition analysed alone
+  vs as a batch task in one process (what the task adds: tables, analyses, signatures);
 - 1 and 2 workers: `run_batch` on a LocalCluster of that many processes, the pipeline loaded in
   each worker before the clock starts (as a long run amortises it);
 - WARC: one .warc.gz of N HTML response records (corpus texts in a page shell), written with
@@ -93,6 +94,29 @@ def on_cluster(workers: int, inputs: list[str], out: Path, per_partition: int = 
             "per_worker_docs_per_busy_s": round(result.documents / sum(busy.values()) * len(busy), 1),
             "peak_rss_mb_per_worker": sorted(round(v) for v in rss.values()),
             "failures": len(result.failures), "duplicates": result.duplicates}
+
+
+def task_overhead(docs: Path, out: Path, rounds: int = 3) -> dict:
+    """What a batch task adds to the analysis of its documents (tables, analyses, signatures,
+    manifest), in this process: the cluster's share of the machine plays no part. The same
+    partition analysed alone and as a task, alternately, `rounds` times; the medians."""
+    from claimscope.batch import plan, run_partition
+
+    part = plan([str(docs)], 100)[0][0]
+    config = PipelineConfig()
+    pipeline = _pipeline(config)
+    list(pipeline.run(part.inputs[:5]))  # warm
+    alone, task = [], []
+    for i in range(rounds):
+        started = time.perf_counter()
+        list(pipeline.run(part.inputs))
+        alone.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        run_partition(part, str(out / f"r{i}"), config)
+        task.append(time.perf_counter() - started)
+    a, t = sorted(alone)[rounds // 2], sorted(task)[rounds // 2]
+    return {"documents": len(part.inputs), "analysis_s": round(a, 2), "task_s": round(t, 2),
+            "task_vs_analysis": round(a / t, 3)}
 
 
 # ---------------------------------------------------------------- WARC
@@ -229,6 +253,8 @@ def main() -> None:
         report["single_process"] = {"documents": n, "seconds": round(seconds, 2),
                                     "docs_per_s": round(n / seconds, 1), "peak_rss_mb": round(rss)}
         print(json.dumps(report["single_process"]), file=sys.stderr)
+        report["task_overhead"] = task_overhead(docs, root / "overhead")
+        print(json.dumps(report["task_overhead"]), file=sys.stderr)
         report["store"] = store_speed(kept, seconds * len(kept) / n)
         print(json.dumps(report["store"]), file=sys.stderr)
         del kept
