@@ -259,6 +259,6 @@ def test_api_counts_a_story_once(tmp_path, pipeline):
         assert (once["documents"], every["documents"], once["duplicates"]) == (2, 3, 1)
         events_once, events_all = get("/api/events")["total"], get("/api/events", include_duplicates="true")["total"]
         assert events_once == once["events"] and events_all == every["events"] > events_once
-        weeks_once = sum(w["total"] for w in get("/api/timeline")["weeks"])
-        weeks_all = sum(w["total"] for w in get("/api/timeline", include_duplicates="true")["weeks"])
-        assert weeks_once < weeks_all
+        dated_once = sum(p["total"] for p in get("/api/timeline")["periods"])
+        dated_all = sum(p["total"] for p in get("/api/timeline", include_duplicates="true")["periods"])
+        assert dated_once < dated_all

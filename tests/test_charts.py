@@ -66,14 +66,17 @@ def test_timeline_periods_by_step(db):
     for t in (week, month, year):
         assert sum(p["total"] for p in t["periods"]) == sum(t["totals"].values()) == dated
     # a year apart: auto is weeks; the undated twin is counted, not drawn
-    auto = charts.timeline(db, EventFilter())
+    auto = charts.timeline(db, EventFilter(include_duplicates=True))
     assert auto["step"] == charts.pick_step(auto["first"], auto["last"]) == "week"
     assert auto["undated"] == len(STATEMENT.events)
+    # by default the twin (the statement's text again) is a near-duplicate and counts once
+    assert charts.timeline(db, EventFilter())["undated"] == 0
     assert charts.timeline(db, EventFilter(types=("ACCUSE",)))["types"] == ["ACCUSE"]
 
 
 def test_network_linked_merged_min_weight_focus(db):
-    default = charts.network(db, EventFilter())
+    every = EventFilter(include_duplicates=True)  # the undated twin too (a near-duplicate)
+    default = charts.network(db, every)
     ids = [n["id"] for n in default["nodes"]]
     assert ids and len(ids) == len(set(ids))
     assert all(n["linked"] and charts.is_kb_id(n["id"]) for n in default["nodes"])
@@ -82,16 +85,18 @@ def test_network_linked_merged_min_weight_focus(db):
     # the undated twin repeats the statement's links: weights add up per entity id
     edges = {(e["source"], e["target"], e["type"]): e["weight"] for e in default["edges"]}
     assert edges[("blr-cc", "ukr-gov", "SUPPORT")] == 2
+    once = {(e["source"], e["target"], e["type"]): e["weight"] for e in charts.network(db, EventFilter())["edges"]}
+    assert once[("blr-cc", "ukr-gov", "SUPPORT")] == 1  # the twin is a near-duplicate: counted once
     names = {n["id"]: n["name"] for n in default["nodes"]}
     assert names["blr-cc"] == "Coordination Council of Belarus"
-    wide = charts.network(db, EventFilter(), unlinked=True)
+    wide = charts.network(db, every, unlinked=True)
     unlinked = [n for n in wide["nodes"] if not n["linked"]]
     assert unlinked and all(n["id"].startswith(("name:", "x:")) for n in unlinked)
     assert len(wide["edges"]) > len(default["edges"])
-    heavy = charts.network(db, EventFilter(), min_weight=2)
+    heavy = charts.network(db, every, min_weight=2)
     assert heavy["edges"] and all(e["weight"] >= 2 for e in heavy["edges"])
     assert len(heavy["edges"]) < len(default["edges"])
-    hood = charts.network(db, EventFilter(), focus="blr-gov")
+    hood = charts.network(db, every, focus="blr-gov")
     assert hood["edges"] and all("blr-gov" in (e["source"], e["target"]) for e in hood["edges"])
     assert hood["focus"] == "blr-gov"
     assert charts.network(db, EventFilter(types=("ASSAULT",)))["types"] == ["ASSAULT"]

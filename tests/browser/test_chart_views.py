@@ -27,6 +27,9 @@ def chart_server(browser_db, tmp_path_factory, serve_app):
     shutil.copy(browser_db, db)
     twin = copy.deepcopy(STATEMENT)
     twin.id, twin.published = "undated-statement", None
+    # other text after the statement, so the twin is another story, not a near-duplicate of it
+    # (copies count once by default); the statement's offsets are unchanged
+    twin.text += "\n\n" + "\n\n".join(d.text for d in sample_documents() if d.site != STATEMENT.site)
     for ev in twin.events:
         ev.date = None
     with Store(db) as store:
