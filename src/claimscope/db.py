@@ -62,13 +62,23 @@ class Dialect:
     name: str
     like: str  # case-insensitive LIKE (SQLite's LIKE already is, for ASCII)
     concat: str  # format string: aggregate of {} joined with '; '
+    json_object: str  # format string: the text of a JSON object from alternating keys and values {}
+    json_text: str  # format string: JSON text {} embedded as a value of json_object
 
     def group_concat(self, expr: str) -> str:
         return self.concat.format(expr)
 
+    def json_object_of(self, pairs: str) -> str:
+        return self.json_object.format(pairs)
 
-SQLITE = Dialect("sqlite", like="LIKE", concat="group_concat({}, '; ')")
-POSTGRESQL = Dialect("postgresql", like="ILIKE", concat="string_agg({}, '; ')")
+    def json_raw(self, expr: str) -> str:
+        return self.json_text.format(expr)
+
+
+SQLITE = Dialect("sqlite", like="LIKE", concat="group_concat({}, '; ')", json_object="json_object({})",
+                 json_text="json({})")
+POSTGRESQL = Dialect("postgresql", like="ILIKE", concat="string_agg({}, '; ')",
+                     json_object="json_build_object({})::text", json_text="({})::json")
 
 
 class Row(tuple):

@@ -143,28 +143,35 @@ TABLE_SQL = {
     "failures": "SELECT source, stage, reason, first_seen, last_seen, count FROM failures ORDER BY id",
 }
 
-EVENT_SELECT = """
-SELECT e.doc_id, e.id AS event_id, d.published, e.date, e.type, e.mode, e.actor_name AS actor,
-       e.actor_id, e.country AS actor_country, e.sector AS actor_sector,
-       (SELECT {recipients}
-          FROM event_roles r LEFT JOIN entities re ON re.doc_id = r.doc_id AND re.id = r.entity_id
-          WHERE r.doc_id = e.doc_id AND r.event_id = e.id AND r.role = 'recipient') AS recipients,
-       (SELECT name FROM event_roles r WHERE r.doc_id = e.doc_id AND r.event_id = e.id
-          AND r.role = 'object') AS object,
-       e.contexts, e.aux, e.trigger_text AS trigger,
-       substr(d.text, e.span_start + 1, e.span_end - e.span_start) AS sentence_text, e.span_start,
-       e.span_end, e.confidence, d.source, d.url, d.title, d.site, d.language
-FROM events e JOIN documents d ON d.id = e.doc_id
-"""
-# the recipients of an event as one JSON text: [[name, entity id, country, sector], …]
-RECIPIENTS = {"sqlite": "json_group_array(json_array(r.name, r.entity_id, re.country, re.sector))",
-              "postgresql": "coalesce(json_agg(json_build_array(r.name, r.entity_id, re.country,"
-                            " re.sector))::text, '[]')"}
+# where each column of EVENT_TABLE comes from (events e joined to documents d); the list
+# columns are stored as JSON text on the event (store._rows); the sentence is a slice of the
+# document text
+EVENT_SOURCES = {
+    "doc_id": "e.doc_id", "event_id": "e.id", "published": "d.published", "date": "e.date",
+    "date_start": "e.date_start", "date_end": "e.date_end", "type": "e.type", "mode": "e.mode",
+    "actor": "e.actor_name", "actor_id": "e.actor_id", "actor_country": "e.country",
+    "actor_sector": "e.sector", "recipients": "e.recipients", "recipient_ids": "e.recipient_ids",
+    "recipient_countries": "e.recipient_countries", "recipient_sectors": "e.recipient_sectors",
+    "object": "e.object", "contexts": "e.contexts", "aux": "e.aux", "trigger": "e.trigger_text",
+    "sentence_text": "substr(d.text, e.span_start + 1, e.span_end - e.span_start)",
+    "span_start": "e.span_start", "span_end": "e.span_end", "confidence": "e.confidence",
+    "source": "d.source", "url": "d.url", "title": "d.title", "site": "d.site",
+    "language": "d.language",
+}
+LIST_COLUMNS = tuple(c.name for c in EVENT_TABLE if c.type == "list")
+EVENT_FROM = " FROM events e JOIN documents d ON d.id = e.doc_id"
+EVENT_SELECT = "SELECT " + ", ".join(f"{expr} AS {c}" for c, expr in EVENT_SOURCES.items()) + EVENT_FROM
 
 
-def event_select(conn: Connection) -> str:
-    """EVENT_SELECT in the connection's dialect (the sentence is a slice of the document text)."""
-    return EVENT_SELECT.format(recipients=RECIPIENTS[conn.dialect.name])
+def event_json_select(conn: Connection) -> str:
+    """The SELECT of event rows as one JSON object text each, rendered by the database (the
+    API's pages: no row objects, no per-value encoding in Python). For rows without analysts'
+    corrections (`reviewed` false; claimscope.review applies corrections to the others)."""
+    d = conn.dialect
+    fields = [f"'{c}', " + (d.json_raw(expr) if c in LIST_COLUMNS else expr)
+              for c, expr in EVENT_SOURCES.items()]
+    fields.append("'reviewed', " + d.json_raw("'false'"))
+    return f"SELECT {d.json_object_of(', '.join(fields))} AS row" + EVENT_FROM
 
 
 # ---------------------------------------------------------------- dates
@@ -205,17 +212,12 @@ def date_bounds(value: str | None) -> tuple[date | None, date | None]:
 # ---------------------------------------------------------------- rows
 
 def flatten(row) -> dict[str, Any]:
-    """A row of EVENT_SELECT -> the event row of EVENT_TABLE (a leading `_rowid` is kept)."""
+    """A row of EVENT_SELECT -> the event row of EVENT_TABLE, lists as lists (other selected
+    columns, e.g. a leading `_rowid`, are kept)."""
     out = dict(row)
-    recipients = json.loads(out.pop("recipients") or "[]")
-    start, end = date_bounds(out["date"])
-    out.update(
-        date_start=start.isoformat() if start else None, date_end=end.isoformat() if end else None,
-        recipients=[r[0] for r in recipients], recipient_ids=[r[1] for r in recipients],
-        recipient_countries=[r[2] for r in recipients], recipient_sectors=[r[3] for r in recipients],
-        contexts=json.loads(out["contexts"] or "[]"), aux=json.loads(out["aux"] or "[]"))
-    return {**({"_rowid": out["_rowid"]} if "_rowid" in out else {}),
-            **{c: out.get(c) for c in EVENT_COLUMNS}}
+    for c in LIST_COLUMNS:
+        out[c] = json.loads(out[c] or "[]")
+    return out
 
 
 def event_rows(conn: Connection, where: str = "", params: Iterable[Any] = (),
@@ -226,7 +228,7 @@ def event_rows(conn: Connection, where: str = "", params: Iterable[Any] = (),
     (then every row has `reviewed` false: the machine output)."""
     from claimscope import review
 
-    sql = event_select(conn) + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
+    sql = EVENT_SELECT + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
     rows = (flatten(row) for row in conn.execute(sql, tuple(params)))
     if corrected:
         yield from review.corrected(rows, conn, added=added)

@@ -215,6 +215,33 @@ def _sign_stored(conn: Connection) -> None:
     sign_stored(conn)
 
 
+# ---------------------------------------------------------------- 6: the API row on the event
+
+# An API page is 20-100 event rows: each used to gather its recipients and object from
+# event_roles with correlated subqueries and parse its date range in Python, which cost more
+# than finding the page. Events now carry them (the four recipient lists as JSON text, parallel;
+# the object; the date range of `date`), so a row is one indexed lookup (and can be rendered as
+# JSON by the database). event_roles get the integer key of their event, so the recipient
+# filter and its count read one index (entity/name, role, event rowid). Each aux flag gets a
+# partial index per sort column: a flag marks ~1-3 % of events, too many to sort on every page,
+# too few to find by walking the whole sort index.
+V6 = """
+ALTER TABLE events ADD COLUMN recipients TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE events ADD COLUMN recipient_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE events ADD COLUMN recipient_countries TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE events ADD COLUMN recipient_sectors TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE events ADD COLUMN object TEXT;
+ALTER TABLE events ADD COLUMN date_start TEXT;
+ALTER TABLE events ADD COLUMN date_end TEXT;
+ALTER TABLE event_roles ADD COLUMN event_rowid BIGINT;
+DROP INDEX event_roles_entity;
+DROP INDEX event_roles_name;
+CREATE INDEX event_roles_entity ON event_roles(entity_id, role, event_rowid);
+CREATE INDEX event_roles_name ON event_roles(name, role, event_rowid);
+""" + "".join(
+    f"CREATE INDEX events_aux{bit}_{col} ON events({col}, rowid) WHERE (aux_bits & {bit}) <> 0;\n"
+    for bit in (1, 2, 4, 8) for col in EVENT_SORT_COLUMNS)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, sentences, entities, mentions, events, roles, times, failures, full text",
               V1, V1_SQLITE, V1_POSTGRESQL),
@@ -224,6 +251,8 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "corrections: analysts' reviews of events (who, when, before, after)", V4_CORRECTIONS),
     Migration(5, "near-duplicates: documents.duplicate_of and a MinHash signature per document",
               V5, python=_sign_stored),
+    Migration(6, "events carry their recipients, object and date range; event_roles the event's "
+                 "rowid; an index per aux flag and sort column", V6, python=_reproject),
 ]
 LATEST = MIGRATIONS[-1].version
 
@@ -286,6 +315,9 @@ def upgrade(conn: Connection, to: int = LATEST) -> list[Migration]:
     those applied. Safe with concurrent writers: the version is re-read under the write lock
     (SQLite) / an advisory lock (PostgreSQL) before anything is applied."""
     applied: list[Migration] = []
+    # rebuilding the projection writes the latest code's rows, which need the latest tables:
+    # only the last pending rebuild runs (an earlier one would write columns not there yet)
+    last_rebuild = max((m.version for m in MIGRATIONS[:to] if m.python is _reproject), default=0)
     for m in MIGRATIONS[:to]:
         with conn.transaction():
             if conn.is_pg:
@@ -295,7 +327,7 @@ def upgrade(conn: Connection, to: int = LATEST) -> list[Migration]:
             if m.version <= version:
                 continue
             conn.executescript(_render(conn, m))
-            if m.python is not None:
+            if m.python is not None and (m.python is not _reproject or m.version == last_rebuild):
                 m.python(conn)
             if m.version == 1:
                 conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")

@@ -40,11 +40,13 @@ COLUMNS = {
     "sentences": ("rowid", "doc_id", "id", "kind", "start", '"end"', "parent"),
     "entities": ("doc_id", "id", "name", "kind", "linked", "country", "sector", "aliases"),
     "mentions": ("doc_id", "entity_id", "start", '"end"', "text"),
-    "events": ("doc_id", "id", "type", "mode", "contexts", "aux", "date", "sentence", "confidence",
-               "actor_id", "actor_name", "span_start", "span_end", "trigger_start", "trigger_end",
-               "trigger_text", "day", "week", "published", "country", "sector", "aux_bits",
-               "sentence_rowid"),
-    "event_roles": ("doc_id", "event_id", "role", "entity_id", "name", "start", '"end"', "text"),
+    "events": ("rowid", "doc_id", "id", "type", "mode", "contexts", "aux", "date", "sentence",
+               "confidence", "actor_id", "actor_name", "span_start", "span_end", "trigger_start",
+               "trigger_end", "trigger_text", "day", "week", "published", "country", "sector",
+               "aux_bits", "sentence_rowid", "recipients", "recipient_ids", "recipient_countries",
+               "recipient_sectors", "object", "date_start", "date_end"),
+    "event_roles": ("doc_id", "event_id", "role", "entity_id", "name", "start", '"end"', "text",
+                    "event_rowid"),
     "times": ("doc_id", "start", '"end"', "text", "value", "granularity"),
 }
 CHILD_TABLES = ("removed", "entities", "mentions", "events", "event_roles", "times")
@@ -105,9 +107,12 @@ def week_of(day: str | None) -> str | None:
     return (d - timedelta(days=d.weekday())).isoformat() if d else None
 
 
-def _rows(doc: Document, sentence_rowids: dict[int, int]) -> dict[str, list[tuple]]:
+def _rows(doc: Document, sentence_rowids: dict[int, int], event_rowids: Iterator[int]) -> dict[str, list[tuple]]:
     """The rows of every projection table for one document (not the documents row);
-    `sentence_rowids`: the rowid each of its sentences gets."""
+    `sentence_rowids`: the rowid each of its sentences gets; `event_rowids`: the next free
+    event rowids."""
+    from claimscope.export import date_bounds
+
     j = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
     entities = {e.id: e for e in doc.entities}
     out: dict[str, list[tuple]] = {
@@ -121,17 +126,25 @@ def _rows(doc: Document, sentence_rowids: dict[int, int]) -> dict[str, list[tupl
         "times": [(doc.id, t.start, t.end, t.text, t.value, t.granularity) for t in doc.times],
     }
     for ev in doc.events:
+        rowid = next(event_rowids)
         actor = entities.get(ev.actor.entity) if ev.actor and ev.actor.entity else None
         day = event_day(ev.date, doc.published)
+        recipients = [(r, entities.get(r.entity) if r.entity else None) for r in ev.recipients]
+        first, last = date_bounds(ev.date)
         out["events"].append((
-            doc.id, ev.id, ev.type, ev.mode, j(ev.contexts), j(ev.aux), ev.date, ev.sentence,
+            rowid, doc.id, ev.id, ev.type, ev.mode, j(ev.contexts), j(ev.aux), ev.date, ev.sentence,
             ev.confidence, ev.actor.entity if ev.actor else None, ev.actor.name if ev.actor else None,
             ev.span.start, ev.span.end, ev.trigger.start, ev.trigger.end, ev.trigger.text,
             day, week_of(day), doc.published, actor.country if actor else None,
             actor.sector if actor else None, sum(AUX_BITS.get(a, 0) for a in set(ev.aux)),
-            sentence_rowids.get(ev.sentence)))
+            sentence_rowids.get(ev.sentence),
+            j([r.name for r, _ in recipients]), j([r.entity for r, _ in recipients]),
+            j([e.country if e else None for _, e in recipients]),
+            j([e.sector if e else None for _, e in recipients]),
+            ev.object.name if ev.object else None,
+            first.isoformat() if first else None, last.isoformat() if last else None))
         tagged = [("actor", ev.actor), ("object", ev.object)] + [("recipient", r) for r in ev.recipients]
-        out["event_roles"] += [(doc.id, ev.id, role, r.entity, r.name, r.start, r.end, r.text)
+        out["event_roles"] += [(doc.id, ev.id, role, r.entity, r.name, r.start, r.end, r.text, rowid)
                                for role, r in tagged if r is not None]
     return out
 
@@ -166,17 +179,18 @@ def _copy(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tup
                 copy.write_row(row)
 
 
-def _reserve_rowids(conn: Connection, n: int) -> list[int]:
-    """`n` new sentence rowids. Events refer to their sentence by rowid (the text filter goes
-    from the sentence full-text index straight to the events), so the rowids are chosen before
-    the rows are written: in SQLite the transaction holds the write lock, so the next free
-    ones; in PostgreSQL from the identity sequence."""
+def _reserve_rowids(conn: Connection, table: str, n: int) -> list[int]:
+    """`n` new rowids of `table` (sentences, events). Events refer to their sentence by rowid
+    (the text filter goes from the sentence full-text index straight to the events) and roles
+    to their event, so the rowids are chosen before the rows are written: in SQLite the
+    transaction holds the write lock, so the next free ones; in PostgreSQL from the identity
+    sequence."""
     if n == 0:
         return []
     if conn.is_pg:
         return [r[0] for r in conn.execute(
-            "SELECT nextval(pg_get_serial_sequence('sentences', 'rowid')) FROM generate_series(1, ?)", (n,))]
-    top = conn.execute("SELECT coalesce(max(rowid), 0) FROM sentences").fetchone()[0]
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'rowid')) FROM generate_series(1, ?)", (n,))]
+    top = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
     return list(range(top + 1, top + n + 1))
 
 
@@ -184,12 +198,13 @@ def _write_children(conn: Connection, docs: list[Document]) -> None:
     """Every projection row of these (just inserted) documents, then the name list."""
     if not docs:
         return
-    rowids = iter(_reserve_rowids(conn, sum(len(d.sentences) for d in docs)))
+    rowids = iter(_reserve_rowids(conn, "sentences", sum(len(d.sentences) for d in docs)))
+    event_rowids = iter(_reserve_rowids(conn, "events", sum(len(d.events) for d in docs)))
     rows: dict[str, list[tuple]] = {t: [] for t in ("sentences", *CHILD_TABLES)}
     texts: list[tuple] = []  # (sentence rowid, text)
     for doc in docs:
         by_id = {s.id: next(rowids) for s in doc.sentences}
-        for table, table_rows in _rows(doc, by_id).items():
+        for table, table_rows in _rows(doc, by_id, event_rowids).items():
             rows[table] += table_rows
         texts += [(by_id[s.id], doc.text[s.start:s.end]) for s in doc.sentences]
     if conn.is_pg:
@@ -213,13 +228,19 @@ def _write_children(conn: Connection, docs: list[Document]) -> None:
     conn.executemany("INSERT INTO entity_names VALUES (?) ON CONFLICT DO NOTHING", _names(docs))
 
 
-def _delete(conn: Connection, doc_ids: list[str]) -> None:
-    """Remove documents and (by cascade) all their rows."""
-    if not conn.is_pg:  # the contentless sentence index forgets a row only when told its text
+def _forget_sentences(conn: Connection, doc_ids: list[str]) -> None:
+    """Remove these documents' sentences from the SQLite sentence index (contentless: it
+    forgets a row only when told its text)."""
+    if not conn.is_pg:
         conn.executemany(
             "INSERT INTO sentences_fts(sentences_fts, rowid, text) SELECT 'delete', s.rowid,"
             ' substr(d.text, s.start + 1, s."end" - s.start) FROM sentences s'
             " JOIN documents d ON d.id = s.doc_id WHERE s.doc_id = ?", [(i,) for i in doc_ids])
+
+
+def _delete(conn: Connection, doc_ids: list[str]) -> None:
+    """Remove documents and (by cascade) all their rows."""
+    _forget_sentences(conn, doc_ids)
     conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in doc_ids])
 
 
@@ -231,10 +252,11 @@ def reproject_all(conn: Connection, batch: int = 200) -> None:
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         docs = []
+        _forget_sentences(conn, chunk)
         for doc_id in chunk:
             row = conn.execute("SELECT analysis, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
             docs.append(from_analysis(load_analysis(row[0], row[1])))
-            for table in CHILD_TABLES:
+            for table in ("sentences", *CHILD_TABLES):
                 conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         _write_children(conn, docs)
         conn.executemany("UPDATE documents SET analysis = ? WHERE id = ?", [

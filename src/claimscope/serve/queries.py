@@ -17,7 +17,7 @@ from typing import Any
 
 from claimscope import review
 from claimscope.db import Connection, POSTGRESQL, is_url, pg_error, pg_options
-from claimscope.export import event_rows, event_select, flatten
+from claimscope.export import EVENT_SELECT, event_json_select, event_rows, flatten
 from claimscope.migrations import PG_TS_CONFIG_EXPR, PG_TS_CONFIGS
 from claimscope.store import AUX_BITS, Store, load_analysis, open_reader
 from claimscope.store import stats as store_stats
@@ -130,7 +130,7 @@ class EventFilter:
         aux, text) are written so that SQLite cannot drive the query from the set and walks an
         index in the sort order instead, testing membership (see _page_rowids)."""
         pg = resolve is not None and resolve.is_pg
-        key = "(e.doc_id || '', e.id)" if walk else "(e.doc_id, e.id)"
+        key = "+e.rowid" if walk else "e.rowid"
         clauses: list[str] = []
         params: list[Any] = []
         if self.types:
@@ -150,7 +150,7 @@ class EventFilter:
                 clauses.append(f"e.actor_name IN ({','.join('?' * len(names))})" if names else "1 = 0")
                 params += names
         if self.recipient:
-            roles = f"{key} IN (SELECT r.doc_id, r.event_id FROM event_roles r WHERE r.role = 'recipient' AND"
+            roles = f"{key} IN (SELECT r.event_rowid FROM event_roles r WHERE r.role = 'recipient' AND"
             if resolve is None or resolve.is_id(self.recipient):
                 clauses.append(f"{roles} r.entity_id = ?)")
                 params.append(self.recipient)
@@ -164,9 +164,8 @@ class EventFilter:
         if self.sector:
             clauses.append("e.sector = ?")
             params.append(self.sector)
-        for aux in self.aux:
-            clauses.append("(e.aux_bits & ?) <> 0" if walk else "e.aux_bits <> 0 AND (e.aux_bits & ?) <> 0")
-            params.append(AUX_BITS[aux])
+        for aux in self.aux:  # the flag's bit is a constant (AUX_BITS): its partial indexes match
+            clauses.append(f"(e.aux_bits & {AUX_BITS[aux]:d}) <> 0")
         if not self.include_duplicates and (resolve is None or resolve.has_duplicates()):
             clauses.append("e.doc_id NOT IN (SELECT id FROM documents WHERE duplicate_of IS NOT NULL)")
         if self.date_from:
@@ -194,7 +193,7 @@ class EventFilter:
 
     @property
     def has_sets(self) -> bool:
-        return bool(self.recipient or self.aux or self.text)
+        return bool(self.recipient or self.text)
 
     def sql(self, db: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
         where, params = self.where(db, walk)
@@ -446,14 +445,29 @@ def _rows_by_rowid(conn: Connection, rowids: list[int]) -> list[dict[str, Any]]:
     """The flat rows (export.event_rows) of these events, in this order."""
     if not rowids:
         return []
-    marks = ",".join("?" * len(rowids))
-    sql = (event_select(conn).replace("SELECT e.doc_id,", "SELECT e.rowid AS _rowid, e.doc_id,", 1)
-           + f" WHERE e.rowid IN ({marks})")
+    sql = (EVENT_SELECT.replace("SELECT ", "SELECT e.rowid AS _rowid, ", 1)
+           + f" WHERE e.rowid IN ({','.join('?' * len(rowids))})")
     found = {}
     for row in map(flatten, conn.execute(sql, rowids)):
         found[row.pop("_rowid")] = row
     # analysts' corrections (claimscope.review): values and `reviewed`; rejected events left out
     return list(review.corrected((found[r] for r in rowids if r in found), conn))
+
+
+def _json_rows_by_rowid(conn: Connection, rowids: list[int]) -> list[str]:
+    """The same rows as JSON object texts, rendered by the database; a page with an event of a
+    document that analysts corrected goes through claimscope.review instead."""
+    if not rowids:
+        return []
+    sql = (event_json_select(conn).replace("SELECT ", "SELECT e.rowid, e.doc_id, ", 1)
+           + f" WHERE e.rowid IN ({','.join('?' * len(rowids))})")
+    rows = conn.execute(sql, rowids).fetchall()
+    docs = list({r[1] for r in rows})
+    if docs and conn.execute(f"SELECT 1 FROM corrections WHERE doc_id IN ({','.join('?' * len(docs))})"
+                             " LIMIT 1", docs).fetchone():
+        return [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in _rows_by_rowid(conn, rowids)]
+    found = {r[0]: r[2] for r in rows}
+    return [found[r] for r in rowids if r in found]
 
 
 def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int, offset: int,
@@ -476,16 +490,12 @@ def _page_rowids(db: Database, f: EventFilter, sort: str, order: str, limit: int
         [*params, limit, offset])]
 
 
-def _dumps(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-
-
 def list_events_json(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
                      limit: int = 50, offset: int = 0) -> str:
-    """The /api/events page as a JSON string."""
-    page = list_events(db, f, sort, order, limit, offset)
-    return (f'{{"total":{page["total"]},"limit":{limit},"offset":{offset},"items":['
-            + ",".join(_dumps(r) for r in page["items"]) + "]}")
+    """The /api/events page as a JSON string (the rows rendered by the database)."""
+    total = count_events(db, f)
+    items = _json_rows_by_rowid(db.conn(), _page_rowids(db, f, sort, order, limit, offset, total))
+    return f'{{"total":{total},"limit":{limit},"offset":{offset},"items":[' + ",".join(items) + "]}"
 
 
 def list_events(db: Database, f: EventFilter, sort: str = "date", order: str = "desc",
