@@ -6,7 +6,6 @@ rendered through Jinja autoescape (templates) or `textContent` (JS); a strict Co
 Policy forbids inline script; ingest needs the start-up token, compared in constant time."""
 from __future__ import annotations
 
-import io
 from contextlib import asynccontextmanager
 import re
 import threading
@@ -18,14 +17,14 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response, HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import Response, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimscope.events.ontology import MODES
-from claimscope.export import EVENT_COLUMNS, download_name, write_csv, write_jsonl
+from claimscope.export import EVENT_COLUMNS
 from claimscope.metadata import GIVEN_DATE, normalise
 from claimscope.serve import apidocs
 from claimscope.serve import charts
@@ -38,6 +37,9 @@ from claimscope.serve.kb import KBView
 from claimscope.serve.limits import MAX_BODY, IngestBodyGuard
 from claimscope.serve.params import NormaliseEnums, query_names, reject_unknown_factory
 from claimscope.serve.reviewing import register as register_review, review_state
+from claimscope.serve.facets import actor_facets, document_facets, event_facets
+from claimscope.serve.views import named, stream
+from claimscope.serve.views import register as register_views
 
 HERE = Path(__file__).parent
 EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -52,6 +54,8 @@ MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 CODE_PATTERN = r"^[A-Z]{3}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+YEAR_PATTERN = r"^\d{4}$"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -285,6 +289,9 @@ def event_filter(
     include_duplicates: Annotated[bool, Query(
         description="Also the events of near-duplicate documents (a story republished elsewhere); "
                     "by default a story counts once.")] = False,
+    site: Annotated[str | None, Query(max_length=200, description="Site of the document.")] = None,
+    language: Annotated[str | None, Query(pattern=LANGUAGE_PATTERN, description="Language of the document (ISO 639-1).")] = None,
+    year: Annotated[str | None, Query(pattern=YEAR_PATTERN, description="Event day in this year (YYYY).")] = None,
 ) -> Q.EventFilter:
     date_from = _valid_date(date_from, "date_from")
     date_to = _valid_date(date_to, "date_to")
@@ -292,7 +299,8 @@ def event_filter(
                          actor=actor or None, recipient=recipient or None, country=country,
                          sector=sector, aux=tuple(dict.fromkeys(aux or ())), date_from=date_from,
                          date_to=date_to, text=text or None, doc=doc or None,
-                         include_duplicates=include_duplicates)
+                         include_duplicates=include_duplicates, site=site or None,
+                         language=language or None, year=year or None)
 
 
 def ui_filter(request: Request) -> Q.EventFilter:
@@ -300,7 +308,7 @@ def ui_filter(request: Request) -> Q.EventFilter:
     params = {k: [v for v in request.query_params.getlist(k) if v] for k in request.query_params}
     kw: dict[str, Any] = {}
     for key in ("mode", "actor", "recipient", "country", "sector", "date_from", "date_to",
-                "text", "doc"):
+                "text", "doc", "site", "language", "year"):
         if params.get(key):
             kw[key] = params[key][0]
     kw["type"] = params.get("type") or None
@@ -314,12 +322,13 @@ def ui_filter(request: Request) -> Q.EventFilter:
             TypeAdapter(list[AuxValue]).validate_python(kw["aux"])
         if kw.get("mode"):
             TypeAdapter(ModeValue).validate_python(kw["mode"])
-        for key, pattern, size in (("country", CODE_PATTERN, 3),
+        for key, pattern, size in (("language", LANGUAGE_PATTERN, 3), ("year", YEAR_PATTERN, 4),
+                                   ("country", CODE_PATTERN, 3),
                                    ("sector", CODE_PATTERN, 3), ("date_from", DATE_PATTERN, 10),
                                    ("date_to", DATE_PATTERN, 10)):
             if key in kw and (len(kw[key]) > size or not re.match(pattern, kw[key])):
                 raise HTTPException(422, f"{key}: invalid value {kw[key]!r}")
-        for key in ("actor", "recipient", "text", "doc"):
+        for key in ("actor", "recipient", "text", "doc", "site"):
             if key in kw and len(kw[key]) > 200:
                 raise HTTPException(422, f"{key}: at most 200 characters")
     except ValidationError as exc:
@@ -328,11 +337,43 @@ def ui_filter(request: Request) -> Q.EventFilter:
 
 
 EventSort = Literal["date", "published", "type", "actor", "confidence"]
+DocumentSort = Literal["published", "title", "site", "added"]
+ActorSort = Literal["events", "documents", "name", "first_seen", "last_seen", "mentions"]
 Order = Literal["asc", "desc"]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size (1–{MAX_PAGE}).")]
 EVENT_FILTER_PARAMS = query_names(event_filter)
 Step = Literal["auto", "day", "week", "month", "year"]
 StepQuery = Annotated[Step, Query(description="Bar width; `auto` picks it from the range of the events.")]
+
+
+def _or_empty(pattern: str) -> str:
+    """A pattern that also takes "" (an empty form field means "any" on the HTML pages)."""
+    return f"^({pattern.strip('^$')})?$"
+
+
+def document_filters(
+    q: Annotated[str | None, Query(max_length=200, description="Full-text search (all words).")] = None,
+    site: Annotated[str | None, Query(max_length=200)] = None,
+    language: Annotated[str | None, Query(pattern=_or_empty(LANGUAGE_PATTERN), description="ISO 639-1 code.")] = None,
+    date_from: Annotated[str | None, Query(pattern=_or_empty(DATE_PATTERN), description="Published on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, Query(pattern=_or_empty(DATE_PATTERN), description="Published on or before (YYYY-MM-DD).")] = None,
+    year: Annotated[str | None, Query(pattern=_or_empty(YEAR_PATTERN), description="Published in this year.")] = None,
+) -> dict[str, str | None]:
+    """The documents page's filters (empty fields are no filter), as search_documents takes them."""
+    return dict(q=q or None, site=site or None, language=language or None,
+                date_from=_valid_date(date_from or None, "date_from"),
+                date_to=_valid_date(date_to or None, "date_to"), year=year or None)
+
+
+def actor_filters(
+    q: Annotated[str | None, Query(max_length=200, description="Part of a name or alias, or an id.")] = None,
+    country: Annotated[str | None, Query(pattern=_or_empty(CODE_PATTERN))] = None,
+    sector: Annotated[str | None, Query(pattern=_or_empty(CODE_PATTERN))] = None,
+    linked: Annotated[str | None, Query(pattern=r"^(true|false)?$", description="In the knowledge base.")] = None,
+) -> dict[str, Any]:
+    """The actors page's filters (empty fields are no filter), as list_actors takes them."""
+    return dict(q=q or None, country=country or None, sector=sector or None,
+                linked=None if not linked else linked == "true")
 
 
 class NetworkOptions:
@@ -433,12 +474,13 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code.")] = None,
         date_from: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Published on or after (YYYY-MM-DD).")] = None,
         date_to: Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, description="Published on or before (YYYY-MM-DD).")] = None,
-        sort: Literal["published", "title", "site", "added"] = "published",
+        sort: DocumentSort = "published",
         order: Order = "desc", limit: Limit = 20, offset: Offset = 0,
+        year: Annotated[str | None, Query(pattern=YEAR_PATTERN, description="Published in this year (YYYY).")] = None,
     ):
         """Search documents by full text, site, language and publication date."""
         return Q.search_documents(db, q, site, language, _valid_date(date_from, "date_from"),
-                                  _valid_date(date_to, "date_to"), sort, order, limit, offset)
+                                  _valid_date(date_to, "date_to"), sort, order, limit, offset, year)
 
     def _doc_or_404(doc_id: str) -> str:
         found = Q.document_id(db, doc_id)
@@ -471,33 +513,8 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         max_rows: Annotated[int | None, Query(ge=1, le=5_000_000)] = None,
     ):
         """The whole filtered set as CSV or JSONL (same columns as `claimscope export`)."""
-        rows = Q.iter_event_rows(db, f, sort, order, max_rows)
-
-        def chunks(batch_size: int = 1000):
-            first = True
-            batch: list[dict] = []
-
-            def flush() -> str:
-                buf = io.StringIO(newline="")
-                if format == "csv":
-                    write_csv(batch, buf, EVENT_COLUMNS, header=first)  # header once
-                else:
-                    write_jsonl(batch, buf)
-                return buf.getvalue()
-
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    yield flush()
-                    first = False
-                    batch = []
-            if batch or first:
-                yield flush()
-
-        media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
-        return StreamingResponse(chunks(), media_type=media, headers={
-            "Content-Disposition": 'attachment; filename="%s"' % download_name(
-                "events", request.query_params.multi_items(), format, date.today())})
+        return stream(Q.iter_event_rows(db, f, sort, order, max_rows), format, EVENT_COLUMNS,
+                      named("events", request, format))
 
     @app.get("/api/timeline", response_model=Timeline, tags=["events"], responses=errors)
     def api_timeline(f: Annotated[Q.EventFilter, Depends(event_filter)], step: StepQuery = "auto"):
@@ -519,7 +536,7 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
         country: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
         sector: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
         linked: bool | None = None,
-        sort: Literal["events", "documents", "name", "first_seen", "last_seen", "mentions"] = "events",
+        sort: ActorSort = "events",
         order: Order = "desc", limit: Limit = 50, offset: Offset = 0,
     ):
         """Entities seen in the documents, with document/mention/event counts and first/last seen."""
@@ -672,20 +689,12 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
                       actors=Q.list_actors(db, limit=10)["items"])
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-    def ui_documents(
-        request: Request,
-        q: Annotated[str | None, Query(max_length=200)] = None,
-        site: Annotated[str | None, Query(max_length=200)] = None,
-        language: Annotated[str | None, Query(max_length=3)] = None,
-        date_from: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
-        date_to: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
-        offset: Offset = 0,
-    ):
-        page = Q.search_documents(db, q or None, site or None, language or None,
-                                  _valid_date(date_from or None, "date_from"),
-                                  _valid_date(date_to or None, "date_to"), limit=25, offset=offset)
-        return render(request, "documents.html", page=page, facets=Q.facets(db),
-                      params=dict(request.query_params))
+    def ui_documents(request: Request, filters: Annotated[dict, Depends(document_filters)],
+                     sort: DocumentSort = "published", order: Order = "desc", limit: Limit = 25,
+                     offset: Offset = 0):
+        page = Q.search_documents(db, **filters, sort=sort, order=order, limit=limit, offset=offset)
+        return render(request, "documents.html", page=page, counts=document_facets(db, **filters),
+                      params=dict(request.query_params), data_qs=qs(request, offset=None))
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_document(request: Request, doc_id: str):
@@ -698,32 +707,39 @@ def create_app(db_target: str | Path, allow_ingest: bool = False, token: str | N
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def ui_events(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
-                  sort: EventSort = "date", order: Order = "desc", offset: Offset = 0):
-        page = Q.list_events(db, f, sort, order, 50, offset)
-        return render(request, "events.html", page=page, f=f, facets=Q.facets(db), sort=sort,
-                      order=order, download_qs=qs(request, offset=None))
+                  sort: EventSort = "date", order: Order = "desc", limit: Limit = 50,
+                  offset: Offset = 0):
+        page = Q.list_events(db, f, sort, order, limit, offset)
+        return render(request, "events.html", page=page, f=f, counts=event_facets(db, f), sort=sort,
+                      order=order, download_qs=qs(request, offset=None, limit=None),
+                      data_qs=qs(request, offset=None))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def ui_timeline(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
                     step: StepQuery = "auto"):
-        return render(request, "timeline.html", f=f, facets=Q.facets(db), step=step)
+        return render(request, "timeline.html", f=f, counts=event_facets(db, f), step=step,
+                      data_qs=qs(request))
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def ui_network(request: Request, f: Annotated[Q.EventFilter, Depends(ui_filter)],
                    n: Annotated[NetworkOptions, Depends()]):
-        return render(request, "network.html", f=f, facets=Q.facets(db), n=n)
+        return render(request, "network.html", f=f, counts=event_facets(db, f), n=n,
+                      data_qs=qs(request))
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
-    def ui_actors(request: Request, q: Annotated[str | None, Query(max_length=200)] = None,
+    def ui_actors(request: Request, filters: Annotated[dict, Depends(actor_filters)],
+                  sort: ActorSort = "events", order: Order = "desc", limit: Limit = 50,
                   offset: Offset = 0):
-        page = Q.list_actors(db, q or None, limit=50, offset=offset)
-        return render(request, "actors.html", page=page, q=q or "")
+        page = Q.list_actors(db, **filters, sort=sort, order=order, limit=limit, offset=offset)
+        return render(request, "actors.html", page=page, params=dict(request.query_params),
+                      counts=actor_facets(db, **filters), data_qs=qs(request, offset=None))
 
     @app.get("/actors/{actor_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def ui_actor(request: Request, actor_id: str):
         return render(request, "actor.html", actor=actor_detail(actor_id))
 
     register_review(app, db, token if allow_review else None)
+    register_views(app, db)
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_reference(request: Request):

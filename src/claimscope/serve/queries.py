@@ -124,6 +124,9 @@ class EventFilter:
     text: str | None = None
     doc: str | None = None
     include_duplicates: bool = False  # else a story republished elsewhere counts once
+    site: str | None = None  # of the document
+    language: str | None = None  # of the document
+    year: str | None = None  # of the event's day
 
     def where(self, resolve: Database | None = None, walk: bool = False) -> tuple[str, list[Any]]:
         """SQL conditions and parameters. `walk` (SQLite): the set-valued filters (recipient,
@@ -189,6 +192,13 @@ class EventFilter:
         if self.doc:
             clauses.append("e.doc_id = ?")
             params.append(self.doc)
+        for column in ("site", "language"):  # indexed document columns
+            if getattr(self, column):
+                clauses.append(f"e.doc_id IN (SELECT id FROM documents WHERE {column} = ?)")
+                params.append(getattr(self, column))
+        if self.year:  # the day index serves a year as a range
+            clauses.append("e.day >= ? AND e.day <= ?")
+            params += [f"{self.year}-01-01", f"{self.year}-12-31"]
         return " AND ".join(clauses), params
 
     @property
@@ -331,21 +341,20 @@ class Database:
 def search_documents(db: Database, q: str | None = None, site: str | None = None,
                      language: str | None = None, date_from: str | None = None,
                      date_to: str | None = None, sort: str = "published", order: str = "desc",
-                     limit: int = 20, offset: int = 0) -> dict[str, Any]:
+                     limit: int = 20, offset: int = 0, year: str | None = None) -> dict[str, Any]:
     return document_page(db.conn(), q, site, language, date_from, date_to, sort, order, limit,
-                         offset, cached=db.cached)
+                         offset, cached=db.cached, year=year)
 
 
-def document_page(conn: Connection, q: str | None = None, site: str | None = None,
-                  language: str | None = None, date_from: str | None = None,
-                  date_to: str | None = None, sort: str = "published", order: str = "desc",
-                  limit: int = 20, offset: int = 0, cached=lambda key, compute: compute()) -> dict[str, Any]:
-    """A page of documents over a plain store connection (`claimscope list` and the API)."""
+def document_where(conn: Connection, q: str | None = None, site: str | None = None,
+                   language: str | None = None, date_from: str | None = None,
+                   date_to: str | None = None, year: str | None = None) -> tuple[str | None, list[Any]]:
+    """(" WHERE …" or "", parameters) over `documents d`; (None, []) when `q` has no words."""
     clauses: list[str] = []
     params: list[Any] = []
     match = document_match(conn, q) if q else None
     if q and match is None:
-        return {"total": 0, "limit": limit, "offset": offset, "items": []}
+        return None, []
     if match:
         clauses.append(match[0])
         params += match[1]
@@ -367,7 +376,21 @@ def document_page(conn: Connection, q: str | None = None, site: str | None = Non
         except ValueError:  # not a calendar date (the API refuses those; `list` checks the form)
             params.append(date_to)
             clauses.append("substr(d.published, 1, 10) <= ?")
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    if year:  # "YYYY…" strings from the year on: the published index serves it
+        clauses.append("d.published >= ? AND d.published < ?")
+        params += [year, str(int(year) + 1)]
+    return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), params
+
+
+def document_page(conn: Connection, q: str | None = None, site: str | None = None,
+                  language: str | None = None, date_from: str | None = None,
+                  date_to: str | None = None, sort: str = "published", order: str = "desc",
+                  limit: int = 20, offset: int = 0, cached=lambda key, compute: compute(),
+                  year: str | None = None) -> dict[str, Any]:
+    """A page of documents over a plain store connection (`claimscope list` and the API)."""
+    where, params = document_where(conn, q, site, language, date_from, date_to, year)
+    if where is None:
+        return {"total": 0, "limit": limit, "offset": offset, "items": []}
     total = cached(("doc_count", where, tuple(params)), lambda: conn.execute(
         f"SELECT count(*) FROM documents d{where}", params).fetchone()[0])
     col = DOCUMENT_SORTS[sort]
@@ -398,24 +421,6 @@ def document_id(db: Database, doc_id: str) -> str | None:
 def get_analysis(db: Database, doc_id: str) -> dict[str, Any] | None:
     row = db.conn().execute("SELECT analysis, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
     return load_analysis(row[0], row[1]) if row else None
-
-
-def facets(db: Database) -> dict[str, list]:
-    def compute():
-        conn = db.conn()
-        return {
-            "sites": [r[0] for r in conn.execute(
-                "SELECT site FROM documents WHERE site IS NOT NULL GROUP BY site ORDER BY count(*) DESC LIMIT 200")],
-            "languages": [r[0] for r in conn.execute(
-                "SELECT language FROM documents WHERE language IS NOT NULL GROUP BY language ORDER BY count(*) DESC")],
-            "modes": [r[0] for r in conn.execute(
-                "SELECT DISTINCT mode FROM events WHERE mode IS NOT NULL ORDER BY mode")],
-            "countries": [r[0] for r in conn.execute(
-                "SELECT DISTINCT country FROM entities WHERE country IS NOT NULL ORDER BY country")],
-            "sectors": [r[0] for r in conn.execute(
-                "SELECT DISTINCT sector FROM entities WHERE sector IS NOT NULL ORDER BY sector")],
-        }
-    return db.cached(("facets",), compute)
 
 
 # ---------------------------------------------------------------- events
